@@ -1,0 +1,46 @@
+/**
+ * What every backend does (kind's providers pattern: one interface, one folder per backend,
+ * nothing backend-specific leaks out). Each step reports progress through `log` and stops early
+ * when `signal` aborts; `teardown` undoes everything the backend changed and is safe to call twice.
+ */
+import type { ClusterOptions } from '../cluster/options.ts';
+import type { KubeObject } from '../cluster/types.ts';
+import type { DnsMessage, Question } from '../dns/message.ts';
+import type { Tool, ToolOutcome } from '../oracle/types.ts';
+import type { CorefileRewrite } from '../run/result.ts';
+
+export interface BackendContext {
+  log: (message: string) => void;
+  signal: AbortSignal;
+}
+
+export interface CorefileInForce {
+  corednsVersion: string;
+  /** The Corefile as CoreDNS runs it. */
+  text: string;
+  rewrites: CorefileRewrite[];
+}
+
+export interface LiveState {
+  objects: KubeObject[];
+}
+
+export interface ToolRun {
+  outcome: ToolOutcome;
+  stdout: string;
+  exitCode: number;
+}
+
+export interface Backend {
+  readonly name: 'local' | 'kind' | 'existing';
+  provision(options: ClusterOptions): Promise<void>;
+  setCorefile(corefile: string, corednsVersion: string | undefined): Promise<CorefileInForce>;
+  /** Make the cluster hold exactly these objects (manifests; the backend fills in what the control plane would). */
+  apply(objects: KubeObject[]): Promise<void>;
+  readState(): Promise<LiveState>;
+  /** Plain DNS questions to CoreDNS, many at once. */
+  queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<DnsMessage[]>;
+  /** A tool inside a probe pod; undefined with a reason when this backend cannot run it here. */
+  runTool(pod: string, tool: Tool, name: string, type: string): Promise<ToolRun | { skipped: string }>;
+  teardown(): Promise<void>;
+}
