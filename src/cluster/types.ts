@@ -150,3 +150,22 @@ export interface ClusterState {
   endpointSlices: EndpointSlice[];
   pods: Pod[];
 }
+
+/**
+ * Fast, case-insensitive lookups over a ClusterState, shaped after the indexes CoreDNS's
+ * kubernetes plugin keeps (plugin/kubernetes/controller.go). Implemented in cluster/state.ts.
+ */
+export interface ClusterIndex {
+  readonly state: ClusterState;
+  namespace(name: string): Namespace | undefined;
+  service(namespace: string, name: string): Service | undefined;
+  /** Slices labelled `kubernetes.io/service-name=<name>` in that namespace. */
+  slicesOf(namespace: string, serviceName: string): EndpointSlice[];
+  /** Services with `ip` among their clusterIPs. */
+  servicesByClusterIP(ip: string): Service[];
+  /** Slices holding an endpoint with address `ip`. */
+  slicesByAddress(ip: string): EndpointSlice[];
+  /** Pods whose `status.podIP` equals `ip` (string compare). */
+  podsByIP(ip: string): Pod[];
+  pod(namespace: string, name: string): Pod | undefined;
+}
