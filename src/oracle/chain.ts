@@ -5,7 +5,7 @@
  */
 import type { ClusterIndex } from '../cluster/types.ts';
 import type { Directive, ServerBlock } from '../corefile/types.ts';
-import type { DnsMessage, Rcode } from '../dns/message.ts';
+import type { DnsMessage, Rcode, ResourceRecord } from '../dns/message.ts';
 import type { TtlRange } from './types.ts';
 import type { VersionProfile } from './versions.ts';
 
@@ -50,6 +50,19 @@ export interface PluginInstance {
   serve(req: Request, ctx: ChainContext, next: Next): Outcome;
 }
 
+/**
+ * What a plugin's setup may read besides the Corefile. The oracle does no I/O: files a plugin would
+ * open (a hosts file, /etc/resolv.conf) are handed in by content.
+ */
+export interface SetupEnv {
+  /** File contents by the path the Corefile names. */
+  files: Readonly<Record<string, string>>;
+  /** Records the fake upstream behind `forward` serves; absent = the upstream's answers are unknown. */
+  upstream: readonly ResourceRecord[] | undefined;
+  /** The CoreDNS process's own addresses (kubernetes `ns.dns.<zone>`, NS glue). */
+  serverIPs: readonly string[];
+}
+
 /** A model of one CoreDNS plugin: its Corefile setup and its behaviour. */
 export interface PluginModel {
   /** The directive name, e.g. `kubernetes`. */
@@ -58,5 +71,11 @@ export interface PluginModel {
    * Parse and validate the plugin's directive(s) in one server block, as the plugin's setup.go
    * does; throw InputError with the directive's file:line:col for what CoreDNS would refuse.
    */
-  setup(directives: Directive[], block: ServerBlock, file: string, version: VersionProfile): PluginInstance;
+  setup(
+    directives: Directive[],
+    block: ServerBlock,
+    file: string,
+    version: VersionProfile,
+    env?: SetupEnv,
+  ): PluginInstance;
 }
