@@ -1,0 +1,78 @@
+/**
+ * The loadbalance plugin (CoreDNS plugin/loadbalance/{setup,loadbalance}.go; reference
+ * coredns-kubernetes.md §7): on a NOERROR reply (not AXFR/IXFR) each section becomes CNAMEs
+ * (kept in order), then other records (kept in order), then A/AAAA, then MX — the last two
+ * shuffled. The oracle is pure: it sorts into those groups and marks the order as "any".
+ */
+import type { Directive } from '../../../corefile/types.ts';
+import type { ResourceRecord } from '../../../dns/message.ts';
+import type { Outcome, PluginModel } from '../../chain.ts';
+import { versionAtLeast } from '../../plugincfg.ts';
+import { directiveError, rangesOf, SECTIONS, type SectionRanges } from '../../server.ts';
+import type { TtlRange } from '../../types.ts';
+
+const SRC = 'CoreDNS plugin/loadbalance/loadbalance.go';
+
+function parse(d: Directive, file: string, version: string) {
+  const args = d.args;
+  const policy = args[0];
+  if (policy === undefined || policy === 'round_robin') {
+    if (args.length > 1) throw directiveError(file, d, `plugin/loadbalance: unknown property for ${policy}`);
+    return;
+  }
+  // weighted (1.11.0+) only reorders by weight; the order is "any" either way.
+  if (policy === 'weighted' && versionAtLeast(version, '1.11.0')) {
+    if (args.length !== 2)
+      throw directiveError(
+        file,
+        d,
+        `plugin/loadbalance: ${args.length < 2 ? 'missing weight file argument' : 'unexpected argument(s)'}`,
+      );
+    return;
+  }
+  throw directiveError(file, d, `plugin/loadbalance: unknown policy: ${policy}`);
+}
+
+function group(r: ResourceRecord): number {
+  if (r.type === 'CNAME') return 0;
+  if (r.type === 'A' || r.type === 'AAAA') return 2;
+  if (r.type === 'MX') return 3;
+  return 1;
+}
+
+/** loadbalance.go roundRobin: a stable sort into the groups, carrying each record's TTL range along. */
+function arrange(rrs: ResourceRecord[], ranges: TtlRange[]): [ResourceRecord[], TtlRange[]] {
+  const idx = rrs
+    .map((_, i) => i)
+    .sort((a, b) => group(rrs[a] as ResourceRecord) - group(rrs[b] as ResourceRecord) || a - b);
+  return [idx.map((i) => rrs[i] as ResourceRecord), idx.map((i) => ranges[i] as TtlRange)];
+}
+
+export const loadbalancePlugin: PluginModel = {
+  name: 'loadbalance',
+  setup(directives, _block, file, version) {
+    for (const d of directives) {
+      parse(d, file, version.version);
+      for (const o of d.block ?? []) {
+        if (o.name !== 'prefer' || !versionAtLeast(version.version, '1.13.0')) {
+          throw directiveError(file, o, `plugin/loadbalance: unknown property '${o.name}'`);
+        }
+      }
+    }
+    return {
+      serve(req, ctx, next): Outcome {
+        const out = next(req);
+        if (!out.written || out.message.rcode !== 'NOERROR' || req.type === 'AXFR' || req.type === 'IXFR')
+          return out;
+        const ranges = rangesOf(out);
+        const message = { ...out.message };
+        const newRanges: SectionRanges = { answer: [], authority: [], additional: [] };
+        for (const s of SECTIONS) [message[s], newRanges[s]] = arrange(out.message[s], ranges[s]);
+        ctx.explain(
+          `loadbalance: CNAMEs first, then other records, then A/AAAA and MX in random order — ${SRC}`,
+        );
+        return { ...out, message, ...(out.ttlRanges ? { ttlRanges: newRanges } : {}), ordered: false };
+      },
+    };
+  },
+};
