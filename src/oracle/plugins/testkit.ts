@@ -21,7 +21,7 @@ function tokenize(text: string): Token[][] {
   const lines: Token[][] = [];
   text.split('\n').forEach((raw, i) => {
     const line: Token[] = [];
-    const re = /#.*$|"[^"]*"|[{}]|[^\s{}]+/g;
+    const re = /#.*$|"[^"]*"|\S+/g;
     for (let m = re.exec(raw); m; m = re.exec(raw)) {
       if (m[0].startsWith('#')) break;
       line.push({ text: m[0].replace(/^"(.*)"$/, '$1'), line: i + 1, col: m.index + 1 });
