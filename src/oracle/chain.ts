@@ -48,6 +48,11 @@ export interface ChainContext {
 
 export interface PluginInstance {
   serve(req: Request, ctx: ChainContext, next: Next): Outcome;
+  /**
+   * autopath.AutoPather: the search path for this request (kubernetes: from the client pod's
+   * namespace, plugin/kubernetes/autopath.go), or undefined for no search-path walking.
+   */
+  autoPath?(req: Request, ctx: ChainContext): string[] | undefined;
 }
 
 /**
@@ -61,6 +66,11 @@ export interface SetupEnv {
   upstream: readonly ResourceRecord[] | undefined;
   /** The CoreDNS process's own addresses (kubernetes `ns.dns.<zone>`, NS glue). */
   serverIPs: readonly string[];
+  /**
+   * Another plugin of the same server block by directive name (dnsserver.GetConfig(c).Handler),
+   * e.g. autopath's `@kubernetes`. Resolves once the whole block is set up, so call it when serving.
+   */
+  handler?(name: string): PluginInstance | undefined;
 }
 
 /** A model of one CoreDNS plugin: its Corefile setup and its behaviour. */

@@ -306,12 +306,18 @@ function buildChain(block: ServerBlock, o: BuildOptions): Next | undefined {
     else byName.set(d.name, [d]);
   }
   const instances: PluginInstance[] = [];
+  const byPlugin = new Map<string, PluginInstance>();
+  const env: SetupEnv = { ...o.env, handler: (name) => byPlugin.get(name) };
   for (const name of pluginOrder(o.version.version)) {
     const directives = byName.get(name);
     if (!directives) continue;
     const model = o.models.get(name);
-    if (model) instances.push(model.setup(directives, block, o.corefile.file, o.version, o.env));
-    else if (!NO_EFFECT_ON_ANSWERS.has(name)) instances.push(unmodelledPlugin(name));
+    let instance: PluginInstance | undefined;
+    if (model) instance = model.setup(directives, block, o.corefile.file, o.version, env);
+    else if (!NO_EFFECT_ON_ANSWERS.has(name)) instance = unmodelledPlugin(name);
+    if (!instance) continue;
+    instances.push(instance);
+    byPlugin.set(name, instance);
   }
   return linkChain(instances, o.ctx);
 }
