@@ -7,6 +7,8 @@ export interface OracleQuery extends Question {
   /** Server port the question arrives on (server-block selection); 53 when absent. */
   port?: number;
   transport?: 'udp' | 'tcp';
+  /** DNS class; IN when absent. CoreDNS refuses other classes unless a block runs `chaos`. */
+  class?: string;
 }
 
 /** The range of TTLs a live answer may show: exact when min === max. `cache` makes it a range. */
