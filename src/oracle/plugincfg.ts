@@ -81,16 +81,27 @@ export function parseVersion(version: string): [number, number, number] | undefi
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
+const ordinals = new Map<string, number>();
+
+/** A version as one comparable number (memoised: version checks sit on the prediction path). */
+function ordinal(version: string): number {
+  let n = ordinals.get(version);
+  if (n === undefined) {
+    const v = parseVersion(version);
+    if (!v) throw new Error(`not a CoreDNS version: '${version}'`);
+    n = v[0] * 1_000_000 + v[1] * 1_000 + v[2];
+    ordinals.set(version, n);
+  }
+  return n;
+}
+
 export function compareVersions(a: string, b: string): number {
-  const x = parseVersion(a);
-  const y = parseVersion(b);
-  if (!x || !y) throw new Error(`not a CoreDNS version: '${x ? b : a}'`);
-  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  return ordinal(a) - ordinal(b);
 }
 
 /** True when `version` is `since` or later: the rule introduced in `since` applies. */
 export function versionAtLeast(version: string, since: string): boolean {
-  return compareVersions(version, since) >= 0;
+  return ordinal(version) >= ordinal(since);
 }
 
 const orderCache = new Map<string, readonly string[]>();

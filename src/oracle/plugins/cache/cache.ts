@@ -7,16 +7,9 @@
  * where the reply is stored, the range of TTLs a hit can show (d counting down to 1).
  */
 import type { DnsMessage, ResourceRecord } from '../../../dns/message.ts';
-import type { Outcome, PluginModel, Request } from '../../chain.ts';
+import type { ChainContext, Outcome, PluginModel, Request } from '../../chain.ts';
 import { versionAtLeast } from '../../plugincfg.ts';
-import {
-  matchZone,
-  rangesOf,
-  SECTIONS,
-  type SectionRanges,
-  significantRanges,
-  type WrittenOutcome,
-} from '../../server.ts';
+import { matchZone, SECTIONS, type SectionRanges, type WrittenOutcome } from '../../server.ts';
 import type { TtlRange } from '../../types.ts';
 import { type CacheConfig, parseCache } from './setup.ts';
 
@@ -32,22 +25,54 @@ export type ResponseType =
   | 'OtherError'
   | 'Meta';
 
-/** response.Typify, as of `version`. */
-export function typify(m: DnsMessage, qtype: string, version: string): ResponseType {
+/** The version-dependent rules of the cache, decided once per setup. */
+interface Rules {
+  /** 1.14.4 (#8134): MinimalTTL starts from the cache's own cap instead of 3600. */
+  capStart: boolean;
+  /** 1.14.5 (#8199): NXDOMAIN with answers is an error; NXDOMAIN without SOA a denial that is not stored. */
+  nxdomainRework: boolean;
+  /** 1.14.7 (#8232): NOERROR whose answer does not answer the question counts as NODATA. */
+  answerCheck: boolean;
+}
+
+function rulesFor(version: string): Rules {
+  return {
+    capStart: versionAtLeast(version, '1.14.4'),
+    nxdomainRework: versionAtLeast(version, '1.14.5'),
+    answerCheck: versionAtLeast(version, '1.14.7'),
+  };
+}
+
+function hasType(rrs: ResourceRecord[], type: string): boolean {
+  for (const r of rrs) if (r.type === type) return true;
+  return false;
+}
+
+/** response.Typify, as of the version's rules. */
+export function typify(m: DnsMessage, qtype: string, r: Rules): ResponseType {
   if (qtype === 'AXFR' || qtype === 'IXFR') return 'Meta';
   const hasAnswer = m.answer.length > 0;
   if (hasAnswer && m.rcode === 'NOERROR') return 'NoError';
-  // Since 1.14.5 (#8199): NXDOMAIN with records in the answer is an error, NXDOMAIN without SOA a denial.
-  const since1145 = versionAtLeast(version, '1.14.5');
-  if (since1145 && hasAnswer && m.rcode === 'NXDOMAIN') return 'OtherError';
-  const soa = m.authority.some((r) => r.type === 'SOA');
-  const ns = m.authority.some((r) => r.type === 'NS');
+  if (r.nxdomainRework && hasAnswer && m.rcode === 'NXDOMAIN') return 'OtherError';
+  const soa = hasType(m.authority, 'SOA');
   if (soa && m.rcode === 'NOERROR') return 'NoData';
-  if (m.rcode === 'NXDOMAIN' && (soa || since1145)) return 'NameError';
+  if (m.rcode === 'NXDOMAIN' && (soa || r.nxdomainRework)) return 'NameError';
   if (m.rcode === 'SERVFAIL' || m.rcode === 'NOTIMP') return 'ServerError';
-  if (ns && m.rcode === 'NOERROR') return 'Delegation';
+  if (m.rcode === 'NOERROR' && hasType(m.authority, 'NS')) return 'Delegation';
   if (m.rcode === 'NOERROR') return 'NoError';
   return 'OtherError';
+}
+
+/** The CNAME target of `owner` in the answer; null when it has two different ones (malformed). */
+function cnameOf(answer: ResourceRecord[], owner: string): string | undefined | null {
+  let target: string | undefined;
+  const o = owner.toLowerCase();
+  for (const r of answer) {
+    if (r.type !== 'CNAME' || r.name.toLowerCase() !== o) continue;
+    if (target !== undefined && target.toLowerCase() !== r.data.toLowerCase()) return null;
+    target = r.data;
+  }
+  return target;
 }
 
 /**
@@ -56,39 +81,29 @@ export function typify(m: DnsMessage, qtype: string, version: string): ResponseT
  */
 export function answersQuestion(m: DnsMessage, qname: string, qtype: string): boolean {
   if (m.rcode !== 'NOERROR' || m.answer.length === 0) return false;
-  const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  const cnameOf = (owner: string): string | undefined | null => {
-    let target: string | undefined;
-    for (const r of m.answer) {
-      if (r.type !== 'CNAME' || !eq(r.name, owner)) continue;
-      if (target !== undefined && !eq(target, r.data)) return null; // two canonical names: malformed
-      target = r.data;
-    }
-    return target;
-  };
-  if (qtype === 'ANY') return m.answer.some((r) => eq(r.name, qname));
-  if (qtype === 'CNAME') return typeof cnameOf(qname) === 'string';
+  if (qtype === 'ANY') return m.answer.some((r) => r.name.toLowerCase() === qname.toLowerCase());
+  if (qtype === 'CNAME') return typeof cnameOf(m.answer, qname) === 'string';
   const seen = new Set<string>();
-  let name = qname;
+  let name = qname.toLowerCase();
   for (;;) {
-    if (seen.has(name.toLowerCase())) return false; // loop
-    seen.add(name.toLowerCase());
-    const next = cnameOf(name);
+    if (seen.has(name)) return false; // loop
+    seen.add(name);
+    const next = cnameOf(m.answer, name);
     if (next === null) return false;
     if (next === undefined) break;
-    name = next;
+    name = next.toLowerCase();
   }
-  return m.answer.some((r) => r.type === qtype && eq(r.name, name));
+  for (const r of m.answer) if (r.type === qtype && r.name.toLowerCase() === name) return true;
+  return false;
 }
 
 /** cacheResponseType: since 1.14.7 a NOERROR whose answer does not answer, but with an SOA, is NODATA. */
-function cacheResponseType(m: DnsMessage, req: Request, version: string): ResponseType {
-  const t = typify(m, req.type, version);
+function cacheResponseType(m: DnsMessage, req: Request, r: Rules): ResponseType {
+  const t = typify(m, req.type, r);
   if (
-    versionAtLeast(version, '1.14.7') &&
+    r.answerCheck &&
     t === 'NoError' &&
-    m.authority.some((r) => r.type === 'SOA') &&
-    m.answer.length > 0 &&
+    hasType(m.authority, 'SOA') &&
     !answersQuestion(m, req.name, req.type)
   ) {
     return 'NoData';
@@ -97,18 +112,15 @@ function cacheResponseType(m: DnsMessage, req: Request, version: string): Respon
 }
 
 /** cache.go key(): whether a reply of this type may be stored at all. */
-function storable(m: DnsMessage, t: ResponseType, req: Request, version: string): boolean {
+function storable(m: DnsMessage, t: ResponseType, req: Request, r: Rules): boolean {
   if (m.flags.tc) return false;
   if (t === 'OtherError' || t === 'Meta') return false;
-  const soa = m.authority.some((r) => r.type === 'SOA');
-  // Since 1.14.5: negative caching needs an SOA for the denial TTL.
-  if (versionAtLeast(version, '1.14.5') && t === 'NameError' && !soa) return false;
-  // Since 1.14.7 (#8232): SOA-less NODATA hidden in a NOERROR with a non-answering CNAME chain.
+  if (r.nxdomainRework && t === 'NameError' && !hasType(m.authority, 'SOA')) return false;
   if (
-    versionAtLeast(version, '1.14.7') &&
+    r.answerCheck &&
     t === 'NoError' &&
-    !soa &&
     m.answer.length > 0 &&
+    !hasType(m.authority, 'SOA') &&
     !answersQuestion(m, req.name, req.type)
   ) {
     return false;
@@ -116,111 +128,124 @@ function storable(m: DnsMessage, t: ResponseType, req: Request, version: string)
   return true;
 }
 
+type Bound = 'min' | 'max' | 'ttl';
+
 /**
- * dnsutil.MinimalTTL(WithMaximum): the lowest TTL of the reply (OPT excluded, not modelled here);
- * 5 for error types and for replies without records. The start value is 3600, and since 1.14.4
- * (#8134) the cache's own cap.
+ * dnsutil.MinimalTTL(WithMaximum): the lowest TTL of the reply (OPT excluded, not modelled here),
+ * over the records' nominal TTLs or their range bounds; 5 for error types and for replies
+ * without records.
  */
-function minimalTTL(ttls: number[], t: ResponseType, maximum: number): number {
+function minimalTTL(
+  m: DnsMessage,
+  ranges: SectionRanges | undefined,
+  bound: Bound,
+  t: ResponseType,
+  maximum: number,
+): number {
   if (t !== 'NoError' && t !== 'NameError' && t !== 'NoData') return 5;
-  if (ttls.length === 0) return 5;
+  if (m.answer.length + m.authority.length + m.additional.length === 0) return 5;
   let min = maximum;
-  for (const ttl of ttls) if (ttl < min) min = ttl;
+  for (const s of SECTIONS) {
+    const rrs = m[s];
+    const rs = ranges?.[s];
+    for (let i = 0; i < rrs.length; i++) {
+      const x = rs?.[i];
+      const ttl = bound === 'ttl' || !x ? (rrs[i] as ResourceRecord).ttl : x[bound];
+      if (ttl < min) min = ttl;
+    }
+  }
   return min;
 }
 
 /** WriteMsg's duration: the one TTL every record of the reply is rewritten to. */
-function duration(c: CacheConfig, t: ResponseType, ttls: number[], version: string): number {
-  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
-  const start = (cap: number) => (versionAtLeast(version, '1.14.4') ? cap : 3600);
-  if (t === 'NameError' || t === 'NoData')
-    return clamp(minimalTTL(ttls, t, start(c.nttl)), c.minnttl, c.nttl);
+function duration(
+  c: CacheConfig,
+  r: Rules,
+  t: ResponseType,
+  m: DnsMessage,
+  ranges: SectionRanges | undefined,
+  bound: Bound,
+): number {
   if (t === 'ServerError') return c.failttl;
-  return clamp(minimalTTL(ttls, t, start(c.pttl)), c.minpttl, c.pttl);
+  const negative = t === 'NameError' || t === 'NoData';
+  const cap = negative ? c.nttl : c.pttl;
+  const floor = negative ? c.minnttl : c.minpttl;
+  const ttl = minimalTTL(m, ranges, bound, t, r.capStart ? cap : 3600);
+  return Math.min(Math.max(ttl, floor), cap);
 }
 
-function allTtls(
-  m: DnsMessage,
-  pick: (r: ResourceRecord, range: TtlRange | undefined) => number,
-  rs: SectionRanges,
-) {
-  const out: number[] = [];
-  for (const s of SECTIONS) {
-    const rrs = m[s];
-    for (let i = 0; i < rrs.length; i++) out.push(pick(rrs[i] as ResourceRecord, rs[s][i]));
+function withTtl(rrs: ResourceRecord[], d: number): ResourceRecord[] {
+  const out = new Array<ResourceRecord>(rrs.length);
+  for (let i = 0; i < rrs.length; i++) {
+    const rr = rrs[i] as ResourceRecord;
+    out[i] = rr.ttl === d ? rr : { name: rr.name, type: rr.type, ttl: d, data: rr.data };
   }
   return out;
 }
 
+function sameRange(n: number, range: TtlRange): TtlRange[] {
+  const out = new Array<TtlRange>(n);
+  for (let i = 0; i < n; i++) out[i] = range;
+  return out;
+}
+
 /** The cache's effect on one reply written behind it. */
-export function throughCache(
+function throughCache(
   c: CacheConfig,
-  version: string,
+  r: Rules,
   req: Request,
   out: WrittenOutcome,
-  explain: (rule: string) => void,
+  ctx: ChainContext,
 ): WrittenOutcome {
   const m = out.message;
-  const t = cacheResponseType(m, req, version);
-  const ranges = rangesOf(out);
-  const d = duration(
-    c,
-    t,
-    allTtls(m, (r) => r.ttl, ranges),
-    version,
-  );
-  const low = duration(
-    c,
-    t,
-    allTtls(m, (r, x) => x?.min ?? r.ttl, ranges),
-    version,
-  );
-  const high = duration(
-    c,
-    t,
-    allTtls(m, (r, x) => x?.max ?? r.ttl, ranges),
-    version,
-  );
-  explain(
+  const t = cacheResponseType(m, req, r);
+  const ranges = out.ttlRanges;
+  const d = duration(c, r, t, m, ranges, 'ttl');
+  const low = ranges ? duration(c, r, t, m, ranges, 'min') : d;
+  const high = ranges ? duration(c, r, t, m, ranges, 'max') : d;
+  ctx.explain(
     `cache: a ${t} reply has every TTL set to ${d} (lowest TTL clamped to the cache's bounds) — ${SRC} WriteMsg`,
   );
 
   const negative = t === 'NameError' || t === 'NoData' || t === 'ServerError';
-  const except = negative ? c.denialExcept : c.successExcept;
-  let stored = storable(m, t, req, version) && high > 0;
-  if (stored && matchZone(except, req.name)) {
-    stored = false;
-    explain(
-      `cache: not stored (disable ${negative ? 'denial' : 'success'} ${matchZone(except, req.name)}), so the TTL stays ${d} — ${SRC} set`,
-    );
+  let stored = storable(m, t, req, r) && high > 0;
+  if (stored) {
+    const except = matchZone(negative ? c.denialExcept : c.successExcept, req.name);
+    if (except !== undefined) {
+      stored = false;
+      ctx.explain(
+        `cache: not stored (disable ${negative ? 'denial' : 'success'} ${except}), so the TTL stays ${d} — ${SRC} set`,
+      );
+    }
   }
   let min = low;
   let max = high;
   if (stored) {
     // A hit shows the stored duration minus the whole seconds elapsed, ≥ 1 (item.go ttl, handler.go).
-    const hitMin = c.keepttl ? low : c.serveStale ? c.staleTTL : 1;
-    min = Math.min(low, hitMin);
+    min = Math.min(low, c.keepttl ? low : c.serveStale ? c.staleTTL : 1);
     if (c.serveStale) max = Math.max(high, c.staleTTL);
-    explain(
+    ctx.explain(
       `cache: stored for ${d}s; a cache hit shows a TTL between ${min} and ${max} and sets aa — CoreDNS plugin/cache/item.go toMsg`,
     );
   }
-  const rewrite = (rrs: ResourceRecord[]) => rrs.map((r) => (r.ttl === d ? r : { ...r, ttl: d }));
   const message: DnsMessage = {
-    ...m,
-    answer: rewrite(m.answer),
-    authority: rewrite(m.authority),
-    additional: rewrite(m.additional),
+    rcode: m.rcode,
+    flags: m.flags,
+    answer: withTtl(m.answer, d),
+    authority: withTtl(m.authority, d),
+    additional: withTtl(m.additional, d),
   };
-  const range = (rrs: ResourceRecord[]) => rrs.map(() => ({ min, max }));
   const next: WrittenOutcome = { ...out, message };
-  const ttlRanges = significantRanges(message, {
-    answer: range(m.answer),
-    authority: range(m.authority),
-    additional: range(m.additional),
-  });
-  if (ttlRanges) next.ttlRanges = ttlRanges;
-  else delete next.ttlRanges;
+  if (min === d && max === d) {
+    delete next.ttlRanges;
+  } else {
+    const range = { min, max };
+    next.ttlRanges = {
+      answer: sameRange(m.answer.length, range),
+      authority: sameRange(m.authority.length, range),
+      additional: sameRange(m.additional.length, range),
+    };
+  }
   return next;
 }
 
@@ -228,13 +253,14 @@ export const cachePlugin: PluginModel = {
   name: 'cache',
   setup(directives, block, file, version) {
     const c = parseCache(directives, block, file, version.version);
+    const rules = rulesFor(version.version);
     return {
       serve(req, ctx, next): Outcome {
         if (!matchZone(c.zones, req.name)) return next(req);
         const out = next(req);
         // Unwritten error rcodes never reach the cache's writer: the server writes them bare.
         if (!out.written) return out;
-        return throughCache(c, version.version, req, out, (r) => ctx.explain(r));
+        return throughCache(c, rules, req, out, ctx);
       },
     };
   },

@@ -8,10 +8,11 @@ import type { Directive } from '../../../corefile/types.ts';
 import type { ResourceRecord } from '../../../dns/message.ts';
 import type { Outcome, PluginModel } from '../../chain.ts';
 import { versionAtLeast } from '../../plugincfg.ts';
-import { directiveError, rangesOf, SECTIONS, type SectionRanges } from '../../server.ts';
+import { directiveError, type WrittenOutcome } from '../../server.ts';
 import type { TtlRange } from '../../types.ts';
 
-const SRC = 'CoreDNS plugin/loadbalance/loadbalance.go';
+const EXPLAIN =
+  'loadbalance: CNAMEs first, then other records, then A/AAAA and MX in random order — CoreDNS plugin/loadbalance/loadbalance.go';
 
 function parse(d: Directive, file: string, version: string) {
   const args = d.args;
@@ -40,12 +41,37 @@ function group(r: ResourceRecord): number {
   return 1;
 }
 
-/** loadbalance.go roundRobin: a stable sort into the groups, carrying each record's TTL range along. */
-function arrange(rrs: ResourceRecord[], ranges: TtlRange[]): [ResourceRecord[], TtlRange[]] {
-  const idx = rrs
-    .map((_, i) => i)
-    .sort((a, b) => group(rrs[a] as ResourceRecord) - group(rrs[b] as ResourceRecord) || a - b);
-  return [idx.map((i) => rrs[i] as ResourceRecord), idx.map((i) => ranges[i] as TtlRange)];
+function grouped(rrs: ResourceRecord[]): boolean {
+  for (let i = 1; i < rrs.length; i++)
+    if (group(rrs[i - 1] as ResourceRecord) > group(rrs[i] as ResourceRecord)) return false;
+  return true;
+}
+
+/** loadbalance.go roundRobin: records into the four groups, keeping order within each. */
+function arrange(
+  rrs: ResourceRecord[],
+  ranges: TtlRange[] | undefined,
+): [ResourceRecord[], TtlRange[] | undefined] {
+  if (grouped(rrs)) return [rrs, ranges];
+  const order: number[] = [];
+  for (let g = 0; g < 4; g++)
+    for (let i = 0; i < rrs.length; i++) if (group(rrs[i] as ResourceRecord) === g) order.push(i);
+  return [order.map((i) => rrs[i] as ResourceRecord), ranges && order.map((i) => ranges[i] as TtlRange)];
+}
+
+function shuffle(out: WrittenOutcome): WrittenOutcome {
+  const m = out.message;
+  const r = out.ttlRanges;
+  const [answer, ar] = arrange(m.answer, r?.answer);
+  const [authority, nr] = arrange(m.authority, r?.authority);
+  const [additional, xr] = arrange(m.additional, r?.additional);
+  const next: WrittenOutcome = {
+    ...out,
+    message: { rcode: m.rcode, flags: m.flags, answer, authority, additional },
+    ordered: false,
+  };
+  if (r) next.ttlRanges = { answer: ar ?? [], authority: nr ?? [], additional: xr ?? [] };
+  return next;
 }
 
 export const loadbalancePlugin: PluginModel = {
@@ -64,14 +90,8 @@ export const loadbalancePlugin: PluginModel = {
         const out = next(req);
         if (!out.written || out.message.rcode !== 'NOERROR' || req.type === 'AXFR' || req.type === 'IXFR')
           return out;
-        const ranges = rangesOf(out);
-        const message = { ...out.message };
-        const newRanges: SectionRanges = { answer: [], authority: [], additional: [] };
-        for (const s of SECTIONS) [message[s], newRanges[s]] = arrange(out.message[s], ranges[s]);
-        ctx.explain(
-          `loadbalance: CNAMEs first, then other records, then A/AAAA and MX in random order — ${SRC}`,
-        );
-        return { ...out, message, ...(out.ttlRanges ? { ttlRanges: newRanges } : {}), ordered: false };
+        ctx.explain(EXPLAIN);
+        return shuffle(out);
       },
     };
   },
