@@ -19,6 +19,8 @@ export const ZONE: ResourceRecord[] = [
   rr('foo2.bar.default.svc.cluster.local.', 'A', '10.244.4.2'),
   rr('10-244-4-2.default.pod.cluster.local.', 'A', '10.244.4.2'),
   rr('1-1-1-1.default.pod.cluster.local.', 'A', '1.1.1.1'),
+  rr('_foo._tcp.bar.default.svc.cluster.local.', 'SRV', '0 50 1234 foo2.bar.default.svc.cluster.local.'),
+  rr('_foo._tcp.bar.default.svc.cluster.local.', 'SRV', '0 50 1234 foo.bar.default.svc.cluster.local.'),
   rr('alias.default.svc.cluster.local.', 'CNAME', 'web-service.default.svc.cluster.local.'),
   rr('txtonly.default.svc.cluster.local.', 'TXT', '"only text"'),
   rr('dual.default.svc.cluster.local.', 'A', '10.96.5.5'),
