@@ -71,8 +71,8 @@ export function loadObjects(text: string, file: string): LoadedObjects {
       const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new InputError(`malformed YAML: ${msg}`, pos ? { file, ...pos } : { file });
     }
-    if (doc.contents === null) continue; // an empty document (e.g. a trailing `---`)
     const value: unknown = doc.toJS({ maxAliasCount: -1 });
+    if (value === null || value === undefined) continue; // an empty document (e.g. a trailing `---`)
     if (!isMapping(value)) {
       throw new InputError(
         `expected a Kubernetes object (a mapping with apiVersion, kind and metadata), got ${Array.isArray(value) ? 'a list' : typeof value}`,
