@@ -68,7 +68,7 @@ function suffixRewriter(suffix: string, replacement: string): StringRewriter {
 }
 
 /** The target-like value of a record that `answer value` and `answer auto` rewrite (reverter.go getRecordValueForRewrite). */
-function valueOf(rr: ResourceRecord): [prefix: string, value: string] | undefined {
+function recordValue(rr: ResourceRecord): [prefix: string, value: string] | undefined {
   const f = rr.data.split(' ');
   switch (rr.type) {
     case 'CNAME':
@@ -94,7 +94,7 @@ function nameRule(rw: StringRewriter): ResponseRule {
 function valueRule(rw: StringRewriter): ResponseRule {
   return {
     apply(rr) {
-      const v = valueOf(rr);
+      const v = recordValue(rr);
       if (!v || v[1] === '') return rr;
       const next = rw(v[1]);
       if (next === v[1]) return rr;
