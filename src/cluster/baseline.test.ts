@@ -56,7 +56,9 @@ describe('baseline objects of a kind cluster', () => {
   });
 
   it('namespaces used but not declared are created', () => {
-    const k = Cluster.of('apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: shop}\nspec: {ports: [{port: 80}]}\n');
+    const k = Cluster.of(
+      'apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: shop}\nspec: {ports: [{port: 80}]}\n',
+    );
     expect(k.find('Namespace', 'shop')).toBeDefined();
   });
 });

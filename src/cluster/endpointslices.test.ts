@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ownerReferences } from './raw.ts';
 import { Cluster, DUAL } from './testkit.ts';
 
 // Expectations: kubernetes-dns.md §5.1–§5.5 (EndpointSlice controller, k8s.io/endpointslice
@@ -49,7 +50,7 @@ describe('which Services get controller slices (§5.1)', () => {
     });
     expect(c.slices('web')[0]?.metadata.labels?.['service.kubernetes.io/headless']).toBeUndefined();
     expect(c.slices('web')[0]?.metadata.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
-    expect(c.slices('web')[0]?.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Service', name: 'web' });
+    expect(ownerReferences(c.slices('web')[0]!)[0]).toMatchObject({ kind: 'Service', name: 'web' });
   });
 });
 
@@ -144,7 +145,9 @@ describe('ports (§5.4)', () => {
   it('named targetPort resolves against container ports of the same protocol', () => {
     const c = Cluster.of(
       clusterIP('dns', 'app: db', '[{name: dns, port: 53, protocol: UDP, targetPort: dns}]') +
-        pod('a', { spec: 'containers: [{name: c, ports: [{name: dns, containerPort: 5353, protocol: TCP}, {name: dns, containerPort: 5354, protocol: UDP}]}]' }),
+        pod('a', {
+          spec: 'containers: [{name: c, ports: [{name: dns, containerPort: 5353, protocol: TCP}, {name: dns, containerPort: 5354, protocol: UDP}]}]',
+        }),
     );
     expect(c.slices('dns')[0]?.ports).toEqual([{ name: 'dns', port: 5354, protocol: 'UDP' }]);
   });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIP, cidrContains, formatCIDR, nthAddress, parseCIDR, parseIP, subCidr, formatIP } from './ip.ts';
+import {
+  canonicalIP,
+  cidrContains,
+  formatCIDR,
+  formatIP,
+  nthAddress,
+  parseCIDR,
+  parseIP,
+  subCidr,
+} from './ip.ts';
 
 describe('IP text forms', () => {
   // RFC 5952 §4 (what Go's net.IP.String prints): lowercase, no leading zeros, the longest run of

@@ -57,7 +57,11 @@ metadata: {resourceVersion: ""}
 
   it('reads JSON, including typed lists such as ServiceList', () => {
     const text = JSON.stringify(
-      { apiVersion: 'v1', kind: 'ServiceList', items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } }] },
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceList',
+        items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } }],
+      },
       null,
       2,
     );
@@ -99,9 +103,9 @@ describe('loadObjects: errors name file:line:col', () => {
   });
 
   it('an apiVersion the model does not read', () => {
-    expect(errorOf('apiVersion: discovery.k8s.io/v1beta1\nkind: EndpointSlice\nmetadata: {name: a}\n')).toMatch(
-      /^objects\.yaml:1:13: EndpointSlice must have apiVersion discovery\.k8s\.io\/v1/,
-    );
+    expect(
+      errorOf('apiVersion: discovery.k8s.io/v1beta1\nkind: EndpointSlice\nmetadata: {name: a}\n'),
+    ).toMatch(/^objects\.yaml:1:13: EndpointSlice must have apiVersion discovery\.k8s\.io\/v1/);
   });
 
   // core/v1 ServicePort.port is an int32: the API server rejects a string.
@@ -112,12 +116,17 @@ describe('loadObjects: errors name file:line:col', () => {
     expect(errorOf(svc().replace('{app: web}', '{app: 1}'))).toBe(
       'objects.yaml:6:19: Service web: spec.selector.app: expected a string, got number 1',
     );
-    expect(errorOf(svc('\n    protocol: tcp'))).toMatch(/^objects\.yaml:9:15: .*protocol: expected one of TCP, UDP, SCTP/);
+    expect(errorOf(svc('\n    protocol: tcp'))).toMatch(
+      /^objects\.yaml:9:15: .*protocol: expected one of TCP, UDP, SCTP/,
+    );
   });
 
   it('errors inside List items point into the item', () => {
-    const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n  status: {podIP: 10.0.0.300}\n';
-    expect(errorOf(text)).toBe('objects.yaml:7:19: Pod p: status.podIP: "10.0.0.300" is not a valid IP address');
+    const text =
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n  status: {podIP: 10.0.0.300}\n';
+    expect(errorOf(text)).toBe(
+      'objects.yaml:7:19: Pod p: status.podIP: "10.0.0.300" is not a valid IP address',
+    );
   });
 
   it('invalid IPs in Services and EndpointSlices', () => {
@@ -131,19 +140,25 @@ describe('loadObjects: errors name file:line:col', () => {
 
   // apimachinery validation: Service names are RFC 1035 labels, pod hostnames RFC 1123 labels.
   it('names the API server would reject', () => {
-    expect(errorOf(svc().replace('name: web', 'name: 1web'))).toMatch(/^objects\.yaml:4:9: Service 1web: a Service name must be/);
+    expect(errorOf(svc().replace('name: web', 'name: 1web'))).toMatch(
+      /^objects\.yaml:4:9: Service 1web: a Service name must be/,
+    );
     expect(errorOf('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostname: My_Host}\n')).toMatch(
       /^objects\.yaml:4:18: Pod p: spec\.hostname must be a lowercase RFC 1123 label/,
     );
   });
 
   it('the same object twice', () => {
-    expect(errorOf(`${svc()}---\n${svc()}`)).toBe('objects.yaml:13:9: Service web is defined twice (first at objects.yaml:1)');
+    expect(errorOf(`${svc()}---\n${svc()}`)).toBe(
+      'objects.yaml:13:9: Service web is defined twice (first at objects.yaml:1)',
+    );
   });
 
   it('JSON errors carry positions too', () => {
-    expect(errorOf('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"hostNetwork": "yes"}}')).toBe(
-      'objects.yaml:1:88: Pod p: spec.hostNetwork: expected true or false, got string "yes"',
-    );
+    expect(
+      errorOf(
+        '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"hostNetwork": "yes"}}',
+      ),
+    ).toBe('objects.yaml:1:88: Pod p: spec.hostNetwork: expected true or false, got string "yes"');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster, DUAL } from './testkit.ts';
 
-const pod = (name: string, more = '') => `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\n${more}\n`;
+const pod = (name: string, more = '') =>
+  `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\n${more}\n`;
 
 describe('pod addresses', () => {
   // Model rule (allocation.ts): node 0's podCIDR is the first /24 of 10.244.0.0/16

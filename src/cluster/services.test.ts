@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.ts';
 import { Cluster, DUAL } from './testkit.ts';
 
-const svc = (name: string, spec: string) => `---\napiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
+const svc = (name: string, spec: string) =>
+  `---\napiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
 
 function inputError(f: () => unknown): string {
   try {
@@ -35,7 +36,9 @@ describe('ClusterIPs', () => {
   });
 
   it('honours a requested clusterIP, and never hands it out to a Service listed earlier', () => {
-    const c = Cluster.of(svc('a', '{ports: [{port: 80}]}') + svc('b', '{clusterIP: 10.96.0.2, ports: [{port: 80}]}'));
+    const c = Cluster.of(
+      svc('a', '{ports: [{port: 80}]}') + svc('b', '{clusterIP: 10.96.0.2, ports: [{port: 80}]}'),
+    );
     expect(c.service('b').spec?.clusterIPs).toEqual(['10.96.0.2']);
     expect(c.service('a').spec?.clusterIP).toBe('10.96.0.3');
   });
@@ -48,7 +51,9 @@ describe('ClusterIPs', () => {
   });
 
   it('rejects a requested clusterIP already in use (here: kube-dns)', () => {
-    expect(inputError(() => Cluster.of(`\n${svc('a', '{clusterIP: 10.96.0.10, ports: [{port: 80}]}')}`))).toBe(
+    expect(
+      inputError(() => Cluster.of(`\n${svc('a', '{clusterIP: 10.96.0.10, ports: [{port: 80}]}')}`)),
+    ).toBe(
       'm.yaml:3: Service default/a: ClusterIP 10.96.0.10 is already allocated to Service kube-system/kube-dns',
     );
   });
@@ -82,7 +87,9 @@ describe('IP families', () => {
   });
 
   it('PreferDualStack on a dual-stack cluster gets one address per family', () => {
-    const s = Cluster.of(svc('a', '{ipFamilyPolicy: PreferDualStack, ports: [{port: 80}]}'), DUAL).service('a');
+    const s = Cluster.of(svc('a', '{ipFamilyPolicy: PreferDualStack, ports: [{port: 80}]}'), DUAL).service(
+      'a',
+    );
     expect(s.spec?.ipFamilies).toEqual(['IPv4', 'IPv6']);
     expect(s.spec?.clusterIPs).toEqual(['10.96.0.2', 'fd00:10:96::2']);
   });
@@ -98,9 +105,9 @@ describe('IP families', () => {
   });
 
   it('RequireDualStack on a single-stack cluster is refused', () => {
-    expect(inputError(() => Cluster.of(svc('a', '{ipFamilyPolicy: RequireDualStack, ports: [{port: 80}]}')))).toMatch(
-      /not configured for dual-stack/,
-    );
+    expect(
+      inputError(() => Cluster.of(svc('a', '{ipFamilyPolicy: RequireDualStack, ports: [{port: 80}]}'))),
+    ).toMatch(/not configured for dual-stack/);
   });
 
   it('headless without selector defaults to RequireDualStack with both families, even single-stack', () => {

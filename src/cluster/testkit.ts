@@ -31,7 +31,10 @@ export class Cluster {
 
   find(kind: string, name: string, namespace = 'default'): KubeObject | undefined {
     return this.objects.find(
-      (o) => o.kind === kind && o.metadata.name === name && (kind === 'Namespace' || o.metadata.namespace === namespace),
+      (o) =>
+        o.kind === kind &&
+        o.metadata.name === name &&
+        (kind === 'Namespace' || o.metadata.namespace === namespace),
     );
   }
 

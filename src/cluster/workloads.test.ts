@@ -28,11 +28,18 @@ describe('StatefulSet', () => {
       ['web-1', 'nginx'],
       ['web-2', 'nginx'],
     ]);
-    expect(pods[1]?.metadata.labels).toMatchObject({ app: 'web', 'statefulset.kubernetes.io/pod-name': 'web-1' });
+    expect(pods[1]?.metadata.labels).toMatchObject({
+      app: 'web',
+      'statefulset.kubernetes.io/pod-name': 'web-1',
+    });
   });
 
   it('replicas defaults to 1', () => {
-    expect(Cluster.of(sts('')).pods().map((p) => p.metadata.name)).toEqual(['web-0']);
+    expect(
+      Cluster.of(sts(''))
+        .pods()
+        .map((p) => p.metadata.name),
+    ).toEqual(['web-0']);
   });
 
   // stateful_set_control.go: OrderedReady waits for each pod to be Running and Ready before the next.
@@ -75,8 +82,9 @@ spec:
 
   it('a different template gives a different hash', () => {
     const a = Cluster.of(deploy).objects.find((o) => o.kind === 'ReplicaSet')!.metadata.name;
-    const b = Cluster.of(deploy.replace('image: nginx', 'image: httpd')).objects.find((o) => o.kind === 'ReplicaSet')!
-      .metadata.name;
+    const b = Cluster.of(deploy.replace('image: nginx', 'image: httpd')).objects.find(
+      (o) => o.kind === 'ReplicaSet',
+    )!.metadata.name;
     expect(a).not.toBe(b);
   });
 
@@ -106,7 +114,10 @@ spec:
     const pods = Cluster.of(job('parallelism: 3\n  completions: 2')).pods();
     expect(pods).toHaveLength(2);
     expect(pods[0]?.metadata.name).toMatch(new RegExp(`^batch-${SUFFIX}{5}$`));
-    expect(pods[0]?.metadata.labels).toMatchObject({ 'job-name': 'batch', 'batch.kubernetes.io/job-name': 'batch' });
+    expect(pods[0]?.metadata.labels).toMatchObject({
+      'job-name': 'batch',
+      'batch.kubernetes.io/job-name': 'batch',
+    });
   });
 
   // indexed_job_utils.go: Indexed Jobs give pod hostname <job>-<index>.
