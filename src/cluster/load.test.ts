@@ -68,6 +68,20 @@ metadata: {resourceVersion: ""}
     expect(loadObjects(text, 'x.json').objects[0]?.metadata.name).toBe('a');
   });
 
+  it('JSON objects know their line too (worked out when asked)', () => {
+    const text = [
+      '{"apiVersion": "v1", "kind": "List", "items": [',
+      '  {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}},',
+      '  {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "b"}}',
+      ']}',
+    ].join('\n');
+    const { objects, sourceOf } = loadObjects(text, 'dump.json');
+    expect(objects.map((o) => sourceOf(o))).toEqual([
+      { file: 'dump.json', line: 2 },
+      { file: 'dump.json', line: 3 },
+    ]);
+  });
+
   it('reads a file, and names the file when it cannot', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dnsconform-load-'));
     writeFileSync(join(dir, 'a.yaml'), svc());

@@ -5,7 +5,7 @@
  * fields it reads are type-checked (schema.ts).
  */
 import { readFileSync } from 'node:fs';
-import { type Document, isNode, LineCounter, parseAllDocuments } from 'yaml';
+import { isNode, LineCounter, parseAllDocuments } from 'yaml';
 import { InputError } from '../errors.ts';
 import { parseIP } from './ip.ts';
 import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, KINDS, validate } from './schema.ts';
@@ -17,11 +17,13 @@ export interface LoadedObjects {
   sourceOf(o: KubeObject): ObjectSource | undefined;
 }
 
-const sources = new WeakMap<object, ObjectSource>();
+// Sources resolve lazily: JSON is read with JSON.parse, and positions are only worked out (with
+// the slower YAML parser) when someone asks for one — in practice, to report an error.
+const sources = new WeakMap<object, () => ObjectSource>();
 
 /** Where `o` was read from, if it came from `loadObjects`. */
 export function objectSource(o: KubeObject): ObjectSource | undefined {
-  return sources.get(o);
+  return sources.get(o)?.();
 }
 
 /** Records that `derived` stands for `original` (e.g. a materialised copy), for error positions. */
@@ -31,6 +33,13 @@ export function inheritSource(derived: KubeObject, original: KubeObject): void {
 }
 
 type Path = (string | number)[];
+type Where = { file: string; line?: number; col?: number };
+
+/** One document of the input: its value, and where a path inside it sits in the text. */
+interface Doc {
+  value: unknown;
+  locate(path: Path): Where;
+}
 
 function formatPath(path: Path): string {
   let out = '';
@@ -44,54 +53,84 @@ function formatPath(path: Path): string {
 
 export const SUPPORTED_KINDS = Object.keys(KINDS);
 
-export function loadObjects(text: string, file: string): LoadedObjects {
+/** YAML documents, with positions from the parser (malformed YAML is an error at its position). */
+function yamlDocuments(text: string, file: string): Doc[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
-  const objects: KubeObject[] = [];
-  const seen = new Map<string, ObjectSource>();
-
-  const at = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, col };
-  };
-  // The position of the deepest node along `path` that exists (a missing field points at its parent).
-  const locate = (doc: Document, path: Path) => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) return at(node.range[0]);
-    }
-    return { file };
-  };
-
-  const docList = Array.isArray(docs) ? docs : [];
-  for (const doc of docList) {
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  const at = (offset: number): Where => ({ file, ...lineCounter.linePos(offset) });
+  const out: Doc[] = [];
+  for (const doc of Array.isArray(parsed) ? parsed : []) {
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0];
       const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new InputError(`malformed YAML: ${msg}`, pos ? { file, ...pos } : { file });
     }
-    const value: unknown = doc.toJS({ maxAliasCount: -1 });
+    out.push({
+      value: doc.toJS({ maxAliasCount: -1 }),
+      // The deepest node along `path` that exists: a missing field points at its parent.
+      locate(path) {
+        for (let n = path.length; n >= 0; n--) {
+          const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+          if (isNode(node) && node.range) return at(node.range[0]);
+        }
+        return { file };
+      },
+    });
+  }
+  return out;
+}
+
+/**
+ * A single JSON document (what `kubectl get -o json` prints) is read with JSON.parse, which is
+ * far faster on large dumps; positions come from the YAML parser, on demand. Anything else — or
+ * JSON that does not parse — goes through the YAML parser, which reports the error's position.
+ */
+function documents(text: string, file: string): Doc[] {
+  const first = text.trimStart()[0];
+  if (first === '{' || first === '[') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return yamlDocuments(text, file);
+    }
+    let located: Doc | undefined;
+    const locate = (path: Path) => {
+      located ??= yamlDocuments(text, file)[0]!;
+      return located.locate(path);
+    };
+    return [{ value, locate }];
+  }
+  return yamlDocuments(text, file);
+}
+
+export function loadObjects(text: string, file: string): LoadedObjects {
+  const objects: KubeObject[] = [];
+  const seen = new Map<string, () => Where>();
+
+  for (const doc of documents(text, file)) {
+    const value = doc.value;
     if (value === null || value === undefined) continue; // an empty document (e.g. a trailing `---`)
     if (!isMapping(value)) {
       throw new InputError(
         `expected a Kubernetes object (a mapping with apiVersion, kind and metadata), got ${Array.isArray(value) ? 'a list' : typeof value}`,
-        locate(doc, []),
+        doc.locate([]),
       );
     }
     const kind = value.kind;
     if (typeof kind === 'string' && kind.endsWith('List') && !(kind in KINDS)) {
       const items = value.items;
-      if (!Array.isArray(items)) throw new InputError(`${kind} needs a list "items"`, locate(doc, ['items']));
+      if (!Array.isArray(items)) throw new InputError(`${kind} needs a list "items"`, doc.locate(['items']));
       items.forEach((item, i) => {
-        objects.push(checkObject(item, (p) => locate(doc, ['items', i, ...p])));
+        objects.push(checkObject(item, (p) => doc.locate(['items', i, ...p])));
       });
     } else {
-      objects.push(checkObject(value, (p) => locate(doc, p)));
+      objects.push(checkObject(value, (p) => doc.locate(p)));
     }
   }
 
-  function checkObject(o: unknown, where: (p: Path) => { file: string; line?: number; col?: number }) {
+  function checkObject(o: unknown, where: (p: Path) => Where) {
     const fail = (p: Path, message: string): never => {
       throw new InputError(message, where(p));
     };
@@ -123,15 +162,17 @@ export function loadObjects(text: string, file: string): LoadedObjects {
     if (o.kind === 'EndpointSlice') checkSliceAddresses(o, (p, m) => fail(p, `${label}: ${m}`));
 
     const obj = o as unknown as KubeObject;
-    const w = where([]);
-    const source = { file, line: w.line ?? 0 };
-    sources.set(obj, source);
+    let source: ObjectSource | undefined;
+    const sourceOf = () => {
+      source ??= { file, line: where([]).line ?? 0 };
+      return source;
+    };
+    sources.set(obj, sourceOf);
     if (md.name) {
       const key = `${o.kind}/${spec.namespaced ? ((md.namespace as string) ?? 'default') : ''}/${md.name}`;
       const first = seen.get(key);
-      if (first)
-        fail(['metadata', 'name'], `${label} is defined twice (first at ${first.file}:${first.line})`);
-      seen.set(key, source);
+      if (first) fail(['metadata', 'name'], `${label} is defined twice (first at ${file}:${first().line})`);
+      seen.set(key, () => where([]));
     }
     return obj;
   }
