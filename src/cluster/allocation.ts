@@ -50,6 +50,19 @@ export function clusterNetwork(options: ClusterOptions): Network {
   const serviceCidrs = parse(options.serviceSubnets, 'serviceSubnets');
   const podCidrs = parse(options.podSubnets, 'podSubnets');
   const families = [...serviceCidrs.keys()];
+  const want: Family[] = options.ipFamily === 'dual' ? [4, 6] : options.ipFamily === 'ipv6' ? [6] : [4];
+  for (const [field, ranges] of [
+    ['serviceSubnets', serviceCidrs],
+    ['podSubnets', podCidrs],
+  ] as const) {
+    const got = [...ranges.keys()];
+    const fits = options.ipFamily === 'dual' ? got.length === 2 : got.length === 1 && got[0] === want[0];
+    if (!fits) {
+      throw optionError(
+        `ipFamily ${options.ipFamily} needs ${options.ipFamily === 'dual' ? 'one IPv4 and one IPv6 range' : `one IPv${want[0]} range`} in ${field}`,
+      );
+    }
+  }
   const dnsIPs = options.clusterDNS.map((text, i) => {
     const a = parseIP(text);
     if (!a) throw optionError(`clusterDNS[${i}] ${JSON.stringify(text)} is not an IP address`);

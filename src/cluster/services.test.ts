@@ -116,3 +116,17 @@ describe('IP families', () => {
     expect(s.spec?.ipFamilies).toEqual(['IPv4', 'IPv6']);
   });
 });
+
+describe('cluster options', () => {
+  it('ipFamily must agree with the subnets', () => {
+    expect(inputError(() => Cluster.of('', { ...DUAL, serviceSubnets: ['10.96.0.0/16'] }))).toBe(
+      'cluster options: ipFamily dual needs one IPv4 and one IPv6 range in serviceSubnets',
+    );
+  });
+
+  it('clusterDNS must lie in the service range', () => {
+    expect(inputError(() => Cluster.of('', { ...DUAL, clusterDNS: ['10.97.0.10'] }))).toMatch(
+      /^cluster options: clusterDNS\[0\] 10\.97\.0\.10 is outside the service subnets/,
+    );
+  });
+});
