@@ -104,7 +104,9 @@ export class KubeClient {
     await this.config.applyToHTTPSOptions(opts);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (body !== undefined) {
-      (opts.headers as Record<string, string>)['Content-Type'] = options.contentType ?? 'application/json';
+      const headers = opts.headers as Record<string, string>;
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
     }
     const signal = AbortSignal.any([this.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
     const { status, text } = await send(url, { ...opts, signal }, body).catch((e: Error) => {
@@ -211,14 +213,16 @@ export class KubeClient {
   async objectPath(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<string> {
     const name = object.metadata.name;
     if (!name) throw new Error(`${object.kind} without metadata.name cannot be addressed`);
-    return `${await this.collectionPath(object.apiVersion, object.kind, object.metadata.namespace)}/${encodeURIComponent(name)}`;
+    const namespace = object.metadata.namespace ?? 'default';
+    return `${await this.collectionPath(object.apiVersion, object.kind, namespace)}/${encodeURIComponent(name)}`;
   }
 
+  /** Without a namespace: every namespace (lists); objects without one live in `default`. */
   async collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string> {
     const r = await this.resource(apiVersion, kind);
     const root = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    if (!r.namespaced) return `${root}/${r.plural}`;
-    return `${root}/namespaces/${encodeURIComponent(namespace ?? 'default')}/${r.plural}`;
+    if (!r.namespaced || namespace === undefined) return `${root}/${r.plural}`;
+    return `${root}/namespaces/${encodeURIComponent(namespace)}/${r.plural}`;
   }
 
   /** Discovery: which resource serves a kind (GET /api/v1, /apis/<group>/<version>), cached. */

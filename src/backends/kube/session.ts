@@ -163,7 +163,13 @@ export class KubeSession {
 
   /** Makes the cluster hold exactly `objects` (scenario names), run as probe pods, and waits until settled. */
   async apply(objects: KubeObject[]): Promise<void> {
-    const desired = objects.map((o) => asProbe(this.o.mapping.objectToCluster(o), this.o.images));
+    const desired = objects.map((o) => {
+      const inCluster = this.o.mapping.objectToCluster(o);
+      if (inCluster.kind !== 'Namespace' && !inCluster.metadata.namespace) {
+        inCluster.metadata = { ...inCluster.metadata, namespace: 'default' };
+      }
+      return asProbe(inCluster, this.o.images);
+    });
     if (this.o.mapping.scratch) {
       // Every scratch namespace carries the run label, declared or not.
       for (const [, ns] of this.o.mapping.entries()) {
