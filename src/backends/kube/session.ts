@@ -182,10 +182,13 @@ export class KubeSession {
     }
     const unique = new Map<string, KubeObject>();
     for (const o of desired) if (!unique.has(objectKey(o))) unique.set(objectKey(o), o);
+    const previous = this.applied;
+    // Until the step is applied, both sets count as ours: a failure half-way leaves nothing unknown.
+    this.applied = [...new Map([...previous, ...unique.values()].map((o) => [objectKey(o), o])).values()];
     const { applied } = await applyObjects(
       this.o.client,
       [...unique.values()],
-      this.applied,
+      previous,
       this.owned,
       this.waitOptions(),
     );

@@ -9,6 +9,7 @@
  *   stdin); kubectl runs exec scripts with `sh` against fake dig/host/getent/ping that print
  *   real captured outputs (src/probe/parsers/fixtures), so no query leaves the test.
  */
+// biome-ignore-all lint/suspicious/noExplicitAny: a test double handling arbitrary API JSON
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
