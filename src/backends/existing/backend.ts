@@ -21,7 +21,7 @@ import { EnvironmentError } from '../../errors.ts';
 import type { ClientTool } from '../../oracle/client/tools.ts';
 import { onCleanup } from '../../run/cleanup.ts';
 import { cacheDir } from '../kind/cli.ts';
-import { CLUSTER_NAME } from '../kind/config.ts';
+import { isDnsconformContext } from '../kind/config.ts';
 import { KubeClient, type KubeTarget } from '../kube/client.ts';
 import { readCorednsVersion, readCorefile } from '../kube/coredns.ts';
 import type { ToolRequest, ToolResult } from '../kube/exec.ts';
@@ -41,11 +41,6 @@ export interface ExistingBackendOptions extends KubeTarget {
   probeImages?: ProbeImages;
   muslClient?: string;
   timeouts?: { settleMs?: number; corednsMs?: number };
-}
-
-/** The context names `kind create cluster --name dnsconform-<hash>` gives (kind prefixes `kind-`). */
-export function isDnsconformContext(context: string): boolean {
-  return context.startsWith('kind-') && CLUSTER_NAME.test(context.slice('kind-'.length));
 }
 
 export class ExistingBackend implements Backend {
@@ -177,6 +172,8 @@ export class ExistingBackend implements Backend {
     }
   }
 }
+
+export { isDnsconformContext };
 
 export function createExistingBackend(opts: ExistingBackendOptions, ctx: BackendContext): ExistingBackend {
   return new ExistingBackend(opts, ctx);

@@ -65,3 +65,8 @@ export function clusterName(configYAML: string): string {
 }
 
 export const CLUSTER_NAME = /^dnsconform-[0-9a-f]{12}$/;
+
+/** The context names `kind create cluster --name dnsconform-<hash>` gives (kind prefixes `kind-`). */
+export function isDnsconformContext(context: string): boolean {
+  return context.startsWith('kind-') && CLUSTER_NAME.test(context.slice('kind-'.length));
+}
