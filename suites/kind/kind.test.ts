@@ -1,5 +1,6 @@
 /**
- * Live kind suite (opt-in: DNSCONFORM_LIVE=kind; needs a Docker engine, kind or Go, kubectl).
+ * Live kind suite (opt-in: DNSCONFORM_LIVE=kind; needs a Docker engine, kind or Go, kubectl;
+ * DNSCONFORM_KIND_NODE_IMAGE picks the node image).
  * One real cluster from kind's defaults, the kubeadm Corefile, a small scenario, and answers
  * whose expected values come from the Kubernetes DNS spec and kind/kubeadm defaults
  * (shared/reference/kubernetes-dns.md §8: `kubernetes.default` is the service subnet's first
@@ -52,7 +53,12 @@ describe.skipIf(skip)('kind (live)', () => {
 
   beforeAll(async () => {
     kind = createKindBackend(
-      { reportDir: join(import.meta.dirname, '../../reports/live-kind') },
+      {
+        reportDir: join(import.meta.dirname, '../../reports/live-kind'),
+        ...(process.env.DNSCONFORM_KIND_NODE_IMAGE
+          ? { nodeImage: process.env.DNSCONFORM_KIND_NODE_IMAGE }
+          : {}),
+      },
       { log: (m) => console.error(m), signal: controller.signal },
     );
     await kind.provision(KIND_DEFAULTS);
