@@ -307,6 +307,17 @@ describe('kind backend', () => {
     expect(readFileSync(join(dir, 'clusters'), 'utf8').trim()).toBe('');
   });
 
+  test('SIGINT while kind creates the cluster: the half-made cluster is deleted', async () => {
+    bin.flag('create-hangs');
+    const controller = new AbortController();
+    const kind = createKindBackend({ timeouts: FAST }, ctx(controller.signal));
+    setTimeout(() => controller.abort(new Error('interrupted by SIGINT')), 300);
+    const err = await kind.provision(KIND_DEFAULTS).catch((e: Error) => e);
+    expect((err as Error).message).toBe('interrupted by SIGINT');
+    await Promise.all(cleanups.map((fn) => fn()));
+    expect(kindCalls().some((c) => c.startsWith(`delete cluster --name ${NAME}`))).toBe(true);
+  });
+
   test('--keep: the cluster stays (emptied of the scenario) and the next run reuses it', async () => {
     const first = createKindBackend({ keep: true, timeouts: FAST }, ctx());
     await first.provision(KIND_DEFAULTS);

@@ -27,26 +27,46 @@ export interface CommandResult {
   exitCode: number;
 }
 
+/**
+ * Runs a command in its own process group. On timeout or interrupt the whole group is stopped
+ * (SIGTERM, then SIGKILL): `kind create cluster` leaves docker children holding its output
+ * open, so stopping kind alone would not end the wait.
+ */
 export async function runCommand(
   file: string,
   args: string[],
   options: { signal: AbortSignal; timeoutMs: number; env?: Record<string, string> },
 ): Promise<CommandResult & { missing: boolean }> {
   options.signal.throwIfAborted();
-  const r = await execa(file, args, {
-    reject: false,
-    timeout: options.timeoutMs,
-    cancelSignal: options.signal,
-    env: options.env,
-  });
-  if (r.isCanceled) throw options.signal.reason;
-  const stderr = r.timedOut
+  const child = execa(file, args, { reject: false, detached: true, stdin: 'ignore', env: options.env });
+  const stopGroup = () => {
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, sig);
+      } catch {
+        // already gone
+      }
+    };
+    kill('SIGTERM');
+    setTimeout(() => kill('SIGKILL'), 5000).unref();
+  };
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stopGroup();
+  }, options.timeoutMs);
+  options.signal.addEventListener('abort', stopGroup, { once: true });
+  const r = await child;
+  clearTimeout(timer);
+  options.signal.removeEventListener('abort', stopGroup);
+  if (options.signal.aborted) throw options.signal.reason;
+  const stderr = timedOut
     ? `${file} timed out after ${Math.round(options.timeoutMs / 1000)}s`
     : String(r.stderr ?? '');
   return {
     stdout: String(r.stdout ?? ''),
     stderr,
-    exitCode: r.exitCode ?? (r.timedOut ? 124 : 127),
+    exitCode: timedOut ? 124 : (r.exitCode ?? 127),
     missing: r.code === 'ENOENT',
   };
 }
