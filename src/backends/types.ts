@@ -5,7 +5,7 @@
  */
 import type { ClusterOptions } from '../cluster/options.ts';
 import type { KubeObject } from '../cluster/types.ts';
-import type { DnsMessage, Question } from '../dns/message.ts';
+import type { DnsMessage, Question, ResourceRecord } from '../dns/message.ts';
 import type { Tool, ToolOutcome } from '../oracle/types.ts';
 import type { CorefileRewrite } from '../run/result.ts';
 
@@ -19,6 +19,17 @@ export interface CorefileInForce {
   /** The Corefile as CoreDNS runs it. */
   text: string;
   rewrites: CorefileRewrite[];
+  /**
+   * The CoreDNS process's own addresses (kubernetes NS answers and `ns.dns.<zone>` name them).
+   * Absent in a real cluster: there they are the CoreDNS pods, the kube-dns Service's endpoints.
+   */
+  serverIPs?: string[];
+}
+
+/** What a Corefile may need besides its text: files it names, and the fake upstream's records. */
+export interface CorefileSupport {
+  files: Record<string, string>;
+  upstream: ResourceRecord[];
 }
 
 export interface LiveState {
@@ -34,7 +45,11 @@ export interface ToolRun {
 export interface Backend {
   readonly name: 'local' | 'kind' | 'existing';
   provision(options: ClusterOptions): Promise<void>;
-  setCorefile(corefile: string, corednsVersion: string | undefined): Promise<CorefileInForce>;
+  setCorefile(
+    corefile: string,
+    corednsVersion: string | undefined,
+    support?: CorefileSupport,
+  ): Promise<CorefileInForce>;
   /** Make the cluster hold exactly these objects (manifests; the backend fills in what the control plane would). */
   apply(objects: KubeObject[]): Promise<void>;
   readState(): Promise<LiveState>;

@@ -38,7 +38,8 @@ export interface Prediction {
   unknown?: boolean;
 }
 
-export type Tool = 'dig' | 'dig-search' | 'getent' | 'ping' | 'host';
+/** The tools run inside probe pods; `musl` is getaddrinfo through musl libc (an Alpine pod's resolver). */
+export type Tool = 'dig' | 'dig-search' | 'getent' | 'ping' | 'host' | 'musl';
 
 /**
  * The outcome of a tool run inside a pod, in a shape both the client model (predicted) and the

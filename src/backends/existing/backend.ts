@@ -18,7 +18,7 @@ import type { ClusterOptions } from '../../cluster/options.ts';
 import type { KubeObject } from '../../cluster/types.ts';
 import type { DnsMessage, Question } from '../../dns/message.ts';
 import { EnvironmentError } from '../../errors.ts';
-import type { ClientTool } from '../../oracle/client/tools.ts';
+import type { Tool } from '../../oracle/types.ts';
 import { onCleanup } from '../../run/cleanup.ts';
 import { cacheDir } from '../kind/cli.ts';
 import { isDnsconformContext } from '../kind/config.ts';
@@ -141,12 +141,7 @@ export class ExistingBackend implements Backend {
     return this.live().queryWire(questions, transport);
   }
 
-  async runTool(
-    pod: string,
-    tool: ClientTool,
-    name: string,
-    type: string,
-  ): Promise<ToolRun | { skipped: string }> {
+  async runTool(pod: string, tool: Tool, name: string, type: string): Promise<ToolRun | { skipped: string }> {
     const [r] = await this.runTools(pod, [{ tool, name, type }]);
     return r as ToolResult;
   }

@@ -11,7 +11,7 @@ import type { ClusterOptions } from '../../cluster/options.ts';
 import type { KubeObject } from '../../cluster/types.ts';
 import type { DnsMessage, Question } from '../../dns/message.ts';
 import { EnvironmentError } from '../../errors.ts';
-import type { ClientTool } from '../../oracle/client/tools.ts';
+import type { Tool } from '../../oracle/types.ts';
 import { onCleanup } from '../../run/cleanup.ts';
 import { KubeClient } from '../kube/client.ts';
 import { waitRolledOut } from '../kube/coredns.ts';
@@ -239,12 +239,7 @@ export class KindBackend implements Backend {
     return this.session().queryWire(questions, transport);
   }
 
-  async runTool(
-    pod: string,
-    tool: ClientTool,
-    name: string,
-    type: string,
-  ): Promise<ToolRun | { skipped: string }> {
+  async runTool(pod: string, tool: Tool, name: string, type: string): Promise<ToolRun | { skipped: string }> {
     const [r] = await this.runTools(pod, [{ tool, name, type }]);
     return r as ToolResult;
   }

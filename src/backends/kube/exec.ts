@@ -9,7 +9,7 @@
  * scenario, or when the name does not resolve (no packet is sent then, and ping's message tells
  * NXDOMAIN, NODATA and SERVFAIL apart). Otherwise the resolution is reported and nothing is sent.
  */
-import type { ClientTool } from '../../oracle/client/tools.ts';
+import type { Tool } from '../../oracle/types.ts';
 import { digOutcome } from '../../probe/parsers/dig.ts';
 import { getentAhostsOutcome, getentHostsOutcome } from '../../probe/parsers/getent.ts';
 import { hostOutcome } from '../../probe/parsers/host.ts';
@@ -25,7 +25,7 @@ const RUN_TIMEOUT_S = 10;
 const MARK = '@@dnsconform';
 
 export interface ToolRequest {
-  tool: ClientTool;
+  tool: Tool;
   name: string;
   type?: string;
 }
@@ -36,7 +36,7 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function containerFor(tool: ClientTool): string {
+export function containerFor(tool: Tool): string {
   return tool === 'musl' ? MUSL_CONTAINER : GLIBC_CONTAINER;
 }
 
@@ -75,7 +75,7 @@ function pingCommands(i: number, name: string, allowed: string[]): string {
   ].join('\n');
 }
 
-function command(tool: ClientTool, name: string, type: string | undefined): string {
+function command(tool: Tool, name: string, type: string | undefined): string {
   const q = shellQuote(name);
   switch (tool) {
     case 'dig':

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPTIONS, pod, zoneResolve } from '../../oracle/client/testzone.ts';
-import { type ClientTool, predictTool } from '../../oracle/client/tools.ts';
-import type { ToolOutcome } from '../../oracle/types.ts';
+import { predictTool } from '../../oracle/client/tools.ts';
+import type { Tool, ToolOutcome } from '../../oracle/types.ts';
 import { addPod, skipReason, startTestCluster } from './fixtures/cluster.ts';
 import type { ClusterNetwork, ProbeNamespace } from './network.ts';
 import { muslClientPath, runTool } from './tools.ts';
@@ -23,7 +23,7 @@ const debug2Pod = pod({
 });
 
 /** What both sides show: tried only where the tool prints it (dig), addresses as a set where unordered. */
-function shown(o: ToolOutcome, tool: ClientTool) {
+function shown(o: ToolOutcome, tool: Tool) {
   return {
     status: o.status,
     answeredBy: o.answeredBy,
@@ -32,7 +32,7 @@ function shown(o: ToolOutcome, tool: ClientTool) {
   };
 }
 
-const CASES: [ClientTool, string, string?][] = [
+const CASES: [Tool, string, string?][] = [
   ['ping', 'foo2.bar'], // seed 003
   ['host', 'web-service'], // seed 004
   ['dig-search', '10-244-4-2.default.pod', 'A'], // seed 003

@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { homedir } from 'node:os';
-import type { ClientTool } from '../../oracle/client/tools.ts';
+import type { Tool } from '../../oracle/types.ts';
 import { digOutcome } from '../../probe/parsers/dig.ts';
 import { getentAhostsOutcome, getentHostsOutcome } from '../../probe/parsers/getent.ts';
 import { hostOutcome } from '../../probe/parsers/host.ts';
@@ -88,7 +88,7 @@ async function ping(probe: ProbeNamespace, name: string): Promise<ToolRun> {
 /** One tool inside a probe pod's namespace, with its parsed outcome. */
 export async function runTool(
   probe: ProbeNamespace,
-  tool: ClientTool,
+  tool: Tool,
   name: string,
   type?: string,
 ): Promise<ToolRun> {

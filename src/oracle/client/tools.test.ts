@@ -10,13 +10,13 @@ import { getentHostsOutcome } from '../../probe/parsers/getent.ts';
 import { hostOutcome } from '../../probe/parsers/host.ts';
 import { muslOutcome } from '../../probe/parsers/musl.ts';
 import { pingOutcome } from '../../probe/parsers/ping.ts';
-import type { ToolOutcome } from '../types.ts';
+import type { Tool, ToolOutcome } from '../types.ts';
 import { OPTIONS, pod, zoneResolve } from './testzone.ts';
-import { type ClientTool, predictTool } from './tools.ts';
+import { predictTool } from './tools.ts';
 
 /** The fixtures' probe pod: default/debug, 10.244.1.5, hostname foo, subdomain bar. */
 const debug = pod({ hostname: 'foo', subdomain: 'bar' });
-const predict = (tool: ClientTool, name: string, type?: string, p = debug) =>
+const predict = (tool: Tool, name: string, type?: string, p = debug) =>
   predictTool({ pod: p, tool, name, ...(type ? { type } : {}), options: OPTIONS, resolve: zoneResolve });
 const live = (file: string) =>
   readFileSync(new URL(`../../probe/parsers/fixtures/${file}`, import.meta.url), 'utf8');

@@ -17,12 +17,9 @@ import { type Ask, canonicalName, loggingAsk, type SentQuery, type StubAnswer } 
 /** A container image's own /etc/hosts (used when kubelet does not manage it): localhost only. */
 const IMAGE_HOSTS = '127.0.0.1\tlocalhost\n::1\tlocalhost\n';
 
-/** The tools of the Tool contract, plus the musl client (src/probe/musl) the local backend runs. */
-export type ClientTool = Tool | 'musl';
-
 export interface PredictToolInput {
   pod: Pod;
-  tool: ClientTool;
+  tool: Tool;
   name: string;
   /** Query type for dig/dig-search/host (`host` without a type does its A, AAAA, MX lookups). */
   type?: string;
