@@ -16,7 +16,7 @@ import { rewritePlugin } from './plugins/rewrite/rewrite.ts';
 import { templatePlugin } from './plugins/template/template.ts';
 import { bareReply, buildServers, type Servers } from './server.ts';
 import type { OracleQuery, Prediction } from './types.ts';
-import type { VersionProfile } from './versions.ts';
+import { profileFor } from './versions.ts';
 
 /** Every modelled plugin, by directive name. */
 export const PLUGIN_MODELS: ReadonlyMap<string, PluginModel> = new Map(
@@ -57,8 +57,7 @@ export interface Oracle {
 const MAX_LOOKUP_DEPTH = 16;
 
 export function createOracle(input: OracleInput): Oracle {
-  // The behaviour profile is the version itself until versions.ts offers profileFor().
-  const profile: VersionProfile = { version: input.version };
+  const profile = profileFor(input.version);
   let explain: string[] = [];
   let unmodelled = new Set<string>();
   let depth = 0;

@@ -9,7 +9,7 @@ import type { ResourceRecord } from '../../dns/message.ts';
 import { InputError } from '../../errors.ts';
 import type { ChainContext, Outcome, PluginModel, Request } from '../chain.ts';
 import { buildServers, normalizeZoneArg } from '../server.ts';
-import type { VersionProfile } from '../versions.ts';
+import { profileFor } from '../versions.ts';
 
 interface Token {
   text: string;
@@ -109,7 +109,7 @@ export function harness(
     state?: ClusterIndex;
   } = {},
 ): Harness {
-  const version: VersionProfile = { version: opts.version ?? '1.14.7' };
+  const version = profileFor(opts.version ?? '1.14.7');
   let explain: string[] = [];
   let unmodelled = new Set<string>();
   const ctx: ChainContext = {
