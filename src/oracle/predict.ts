@@ -11,6 +11,7 @@ import { cachePlugin } from './plugins/cache/cache.ts';
 import { forwardPlugin } from './plugins/forward/forward.ts';
 import { hostsPlugin } from './plugins/hosts/hosts.ts';
 import { k8sExternalPlugin } from './plugins/k8s_external/k8s_external.ts';
+import { kubernetesPlugin } from './plugins/kubernetes/kubernetes.ts';
 import { loadbalancePlugin } from './plugins/loadbalance/loadbalance.ts';
 import { rewritePlugin } from './plugins/rewrite/rewrite.ts';
 import { templatePlugin } from './plugins/template/template.ts';
@@ -26,6 +27,7 @@ export const PLUGIN_MODELS: ReadonlyMap<string, PluginModel> = new Map(
     forwardPlugin,
     hostsPlugin,
     k8sExternalPlugin,
+    kubernetesPlugin,
     loadbalancePlugin,
     rewritePlugin,
     templatePlugin,
@@ -59,7 +61,7 @@ const MAX_LOOKUP_DEPTH = 16;
 export function createOracle(input: OracleInput): Oracle {
   const profile = profileFor(input.version);
   let explain: string[] = [];
-  let unmodelled = new Set<string>();
+  let unmodelled: string[] = [];
   let depth = 0;
   let servers: Servers | undefined;
   const ctx: ChainContext = {
@@ -69,7 +71,7 @@ export function createOracle(input: OracleInput): Oracle {
       explain.push(rule);
     },
     unmodelled: (plugin) => {
-      unmodelled.add(plugin);
+      if (!unmodelled.includes(plugin)) unmodelled.push(plugin);
     },
     lookup(req: Request) {
       if (depth >= MAX_LOOKUP_DEPTH) {
@@ -96,7 +98,7 @@ export function createOracle(input: OracleInput): Oracle {
     ports: () => built.ports(),
     predict(q) {
       explain = [];
-      unmodelled = new Set();
+      unmodelled = [];
       depth = 0;
       const req: Request = {
         name: q.name,
@@ -111,7 +113,7 @@ export function createOracle(input: OracleInput): Oracle {
         message: out.message,
         ordered: out.ordered !== false,
         explain,
-        unmodelled: [...unmodelled],
+        unmodelled,
       };
       if (out.ttlRanges) p.ttlRanges = out.ttlRanges;
       if (out.forwardedTo !== undefined) p.forwardedTo = out.forwardedTo;

@@ -238,6 +238,8 @@ interface BlockChain {
 /** One listener (port): its zones, each mapped to a server block's chain. */
 interface Listener {
   zones: Map<string, BlockChain>;
+  /** Only `.` is served on this port. */
+  rootOnly: boolean;
 }
 
 export interface Servers {
@@ -267,7 +269,7 @@ export function buildServers(o: BuildOptions): Servers {
       if (key.scheme !== 'dns') continue; // other transports are other listeners; queries here are plain DNS
       let listener = listeners.get(key.port);
       if (!listener) {
-        listener = { zones: new Map() };
+        listener = { zones: new Map(), rootOnly: false };
         listeners.set(key.port, listener);
       }
       for (const zone of key.zones) {
@@ -279,6 +281,7 @@ export function buildServers(o: BuildOptions): Servers {
           });
         }
         listener.zones.set(zone, chain);
+        listener.rootOnly = listener.zones.size === 1 && listener.zones.has('.');
       }
     }
   }
@@ -381,6 +384,8 @@ function serveOn(listener: Listener, req: Request, qclass: string, ctx: ChainCon
  * takes the shortest (parent-most) matching zone; the root zone is the last resort.
  */
 function selectBlock(listener: Listener, req: Request, ctx: ChainContext): BlockChain | undefined {
+  // A listener serving only the root zone (the usual cluster Corefile) has nothing to choose.
+  if (listener.rootOnly) return listener.zones.get('.');
   const q = req.name.toLowerCase();
   let ds: BlockChain | undefined;
   let off = 0;

@@ -10,18 +10,28 @@ export interface IP {
   bytes: number[];
 }
 
+/** Dotted IPv4, each part 0–255 without leading zeros (Go ≥ 1.17 rejects them). */
 function parseV4(s: string): number[] | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
   const out: number[] = [];
-  for (const p of parts) {
-    // Go ≥1.17 rejects leading zeros.
-    if (!/^\d{1,3}$/.test(p) || (p.length > 1 && p.startsWith('0'))) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out.push(n);
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46; /* '.' ends the last part */
+    if (c === 46) {
+      if (digits === 0 || out.length === 4) return undefined;
+      out.push(n);
+      n = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && n === 0) return undefined; // leading zero
+      n = n * 10 + (c - 48);
+      digits++;
+      if (n > 255) return undefined;
+    } else {
+      return undefined;
+    }
   }
-  return out;
+  return out.length === 4 ? out : undefined;
 }
 
 function parseV6(s: string): number[] | undefined {
@@ -53,7 +63,8 @@ function parseV6(s: string): number[] | undefined {
 
 /** net.ParseIP (a `%zone` suffix is dropped first, as CoreDNS's hosts plugin does). */
 export function parseIP(text: string): IP | undefined {
-  const s = text.split('%')[0] as string;
+  const pct = text.indexOf('%');
+  const s = pct === -1 ? text : text.slice(0, pct);
   if (!s.includes(':')) {
     const v4 = parseV4(s);
     return v4 ? { family: 4, bytes: v4 } : undefined;

@@ -189,6 +189,21 @@ function sameRange(n: number, range: TtlRange): TtlRange[] {
   return out;
 }
 
+/** Explanations repeat with few distinct values: build each text once. */
+const texts = new Map<string, Map<number, string>>();
+function recall(kind: string, key: number): string | undefined {
+  return texts.get(kind)?.get(key);
+}
+function remember(kind: string, key: number, text: string): string {
+  let byValue = texts.get(kind);
+  if (!byValue) {
+    byValue = new Map();
+    texts.set(kind, byValue);
+  }
+  byValue.set(key, text);
+  return text;
+}
+
 /** The cache's effect on one reply written behind it. */
 function throughCache(
   c: CacheConfig,
@@ -204,7 +219,12 @@ function throughCache(
   const low = ranges ? duration(c, r, t, m, ranges, 'min') : d;
   const high = ranges ? duration(c, r, t, m, ranges, 'max') : d;
   ctx.explain(
-    `cache: a ${t} reply has every TTL set to ${d} (lowest TTL clamped to the cache's bounds) — ${SRC} WriteMsg`,
+    recall(t, d) ??
+      remember(
+        t,
+        d,
+        `cache: a ${t} reply has every TTL set to ${d} (lowest TTL clamped to the cache's bounds) — ${SRC} WriteMsg`,
+      ),
   );
 
   const negative = t === 'NameError' || t === 'NoData' || t === 'ServerError';
@@ -213,8 +233,15 @@ function throughCache(
     const except = matchZone(negative ? c.denialExcept : c.successExcept, req.name);
     if (except !== undefined) {
       stored = false;
+      const kind = negative ? 'denial' : 'success';
+      const key = d * 2 + (negative ? 1 : 0);
       ctx.explain(
-        `cache: not stored (disable ${negative ? 'denial' : 'success'} ${except}), so the TTL stays ${d} — ${SRC} set`,
+        recall(except, key) ??
+          remember(
+            except,
+            key,
+            `cache: not stored (disable ${kind} ${except}), so the TTL stays ${d} — ${SRC} set`,
+          ),
       );
     }
   }
@@ -225,7 +252,12 @@ function throughCache(
     min = Math.min(low, c.keepttl ? low : c.serveStale ? c.staleTTL : 1);
     if (c.serveStale) max = Math.max(high, c.staleTTL);
     ctx.explain(
-      `cache: stored for ${d}s; a cache hit shows a TTL between ${min} and ${max} and sets aa — CoreDNS plugin/cache/item.go toMsg`,
+      recall('stored', d * 1e12 + min * 1e6 + max) ??
+        remember(
+          'stored',
+          d * 1e12 + min * 1e6 + max,
+          `cache: stored for ${d}s; a cache hit shows a TTL between ${min} and ${max} and sets aa — CoreDNS plugin/cache/item.go toMsg`,
+        ),
     );
   }
   const message: DnsMessage = {

@@ -61,6 +61,7 @@ function arrange(
 
 function shuffle(out: WrittenOutcome): WrittenOutcome {
   const m = out.message;
+  if (grouped(m.answer) && grouped(m.authority) && grouped(m.additional)) return { ...out, ordered: false };
   const r = out.ttlRanges;
   const [answer, ar] = arrange(m.answer, r?.answer);
   const [authority, nr] = arrange(m.authority, r?.authority);
