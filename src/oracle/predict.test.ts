@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { materialise } from '../cluster/controlplane.ts';
+import { KIND_DEFAULTS } from '../cluster/options.ts';
+import { buildState, indexState } from '../cluster/state.ts';
 import { parseZoneLines } from '../upstream/zone.ts';
 import type { PluginModel } from './chain.ts';
 import { emptyIndex, corefile as readCorefile } from './plugins/testkit.ts';
@@ -71,5 +74,41 @@ describe('createOracle on the kind default Corefile (reference coredns-kubernete
     expect(() => createOracle({ state: emptyIndex, corefile, version: '1.9.3', models })).toThrowError(
       /disable/,
     );
+  });
+});
+
+describe('createOracle with the kubernetes model on a kind baseline cluster (reference §12, kubernetes-dns.md §8)', () => {
+  const state = indexState(buildState(materialise([], KIND_DEFAULTS)));
+  const reverseUpstream = parseZoneLines(['7.7.7.10.in-addr.arpa. 300 IN PTR outside.example.'], 'upstream');
+  const oracle = createOracle({ state, corefile, version: '1.12.1', upstream: reverseUpstream });
+
+  it('kubernetes.default.svc.cluster.local A → 10.96.0.1, TTL 30, aa, not cached', () => {
+    const p = oracle.predict({ name: 'kubernetes.default.svc.cluster.local.', type: 'A' });
+    expect(p.message.rcode).toBe('NOERROR');
+    expect(p.message.flags.aa).toBe(true);
+    expect(p.message.answer).toEqual([
+      { name: 'kubernetes.default.svc.cluster.local.', type: 'A', ttl: 30, data: '10.96.0.1' },
+    ]);
+    expect(p.ttlRanges).toBeUndefined();
+  });
+
+  it('nope.default.svc.cluster.local A → NXDOMAIN with the zone SOA at TTL 30', () => {
+    const p = oracle.predict({ name: 'nope.default.svc.cluster.local.', type: 'A' });
+    expect(p.message.rcode).toBe('NXDOMAIN');
+    expect(p.message.authority).toHaveLength(1);
+    expect(p.message.authority[0]).toMatchObject({ name: 'cluster.local.', type: 'SOA', ttl: 30 });
+    expect(p.ttlRanges).toBeUndefined();
+  });
+
+  it('PTR for kube-dns → its service name; a PTR for an unknown IP falls through to forward and is cached', () => {
+    expect(oracle.predict({ name: '10.0.96.10.in-addr.arpa.', type: 'PTR' }).message.answer[0]?.data).toBe(
+      'kube-dns.kube-system.svc.cluster.local.',
+    );
+    const p = oracle.predict({ name: '7.7.7.10.in-addr.arpa.', type: 'PTR' });
+    expect(p.message.answer).toEqual([
+      { name: '7.7.7.10.in-addr.arpa.', type: 'PTR', ttl: 30, data: 'outside.example.' },
+    ]);
+    expect(p.forwardedTo).toBe('/etc/resolv.conf');
+    expect(p.ttlRanges?.answer).toEqual([{ min: 1, max: 30 }]);
   });
 });
