@@ -119,6 +119,7 @@ export interface Asked {
 
 export interface K8sHarness {
   instance: PluginInstance;
+  ctx: ChainContext;
   ask(name: string, type: string, clientIP?: string): Asked;
 }
 
@@ -177,6 +178,7 @@ export function k8s(
   };
   return {
     instance,
+    ctx,
     ask(name, type, clientIP) {
       explain = [];
       unmodelled = [];
