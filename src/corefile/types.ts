@@ -3,9 +3,12 @@
 export interface Position {
   line: number;
   col: number;
+  /** Set when the text came from another file than the Corefile (an `import`ed file). */
+  file?: string;
 }
 
-export type Scheme = 'dns' | 'tls' | 'https' | 'grpc' | 'quic';
+/** Server transports (plugin/pkg/transport); `https3` since CoreDNS 1.14.0. */
+export type Scheme = 'dns' | 'tls' | 'https' | 'https3' | 'grpc' | 'quic';
 
 /** One server-block key, e.g. `.:53`, `cluster.local`, `dns://example.org:1053`, `10.0.0.0/24`. */
 export interface ServerKey {
@@ -14,7 +17,7 @@ export interface ServerKey {
   scheme: Scheme;
   /** Lowercase, fully qualified with trailing dot; a CIDR key is expanded to its reverse zone(s). */
   zones: string[];
-  /** 53 when not written (for the dns scheme). */
+  /** When not written: 53 for dns, 853 for tls and quic, 443 for grpc, https and https3. */
   port: number;
   pos: Position;
 }
