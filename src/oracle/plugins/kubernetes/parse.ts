@@ -52,26 +52,43 @@ export interface ParseOptions {
   zonal: boolean;
 }
 
+function request(podOrSvc: string, namespace: string, service: string): RecordRequest {
+  return {
+    port: '',
+    protocol: '',
+    endpoint: '',
+    cluster: '',
+    service,
+    namespace,
+    podOrSvc,
+    topologyZone: '',
+    topologyPrefer: false,
+  };
+}
+
 /** parseRequest(name, zone): `name` is the lowercased question, `zone` the matched zone as spelled. */
 export function parseRequest(name: string, zone: string, o: ParseOptions): Parsed {
   const base = trimZone(name, zone);
   // The apex and the bare type labels are empty requests: NODATA for types that consult Records.
   if (base === '' || base === 'svc' || base === 'pod') return EMPTY;
-  const segs = base.split('.');
-  let last = segs.length - 1;
-  const r: RecordRequest = { ...EMPTY };
-  r.podOrSvc = segs[last] as string;
-  if (r.podOrSvc !== 'pod' && r.podOrSvc !== 'svc') return 'errInvalidRequest';
-  last--;
-  if (last < 0) return r;
-  r.namespace = segs[last] as string;
-  last--;
-  if (last < 0) return r;
-  r.service = segs[last] as string;
-  last--;
-  if (last < 0) return r;
+  // Labels right to left without splitting the whole name (this runs for every question).
+  let end = base.length;
+  let dot = base.lastIndexOf('.', end - 1);
+  const podOrSvc = base.slice(dot + 1, end);
+  if (podOrSvc !== 'pod' && podOrSvc !== 'svc') return 'errInvalidRequest';
+  if (dot === -1) return request(podOrSvc, '', '');
+  end = dot;
+  dot = base.lastIndexOf('.', end - 1);
+  const namespace = base.slice(dot + 1, end);
+  if (dot === -1) return request(podOrSvc, namespace, '');
+  end = dot;
+  dot = base.lastIndexOf('.', end - 1);
+  const r = request(podOrSvc, namespace, base.slice(dot + 1, end));
+  if (dot === -1) return r;
   // One label: an endpoint. Two: port and protocol (or endpoint and cluster id in a
   // multicluster zone when neither starts with `_`). More: too long, or a zonal name.
+  const segs = base.slice(0, dot).split('.');
+  const last = segs.length - 1;
   if (last === 0) {
     r.endpoint = segs[0] as string;
   } else if (last === 1) {

@@ -286,10 +286,6 @@ export class Kubernetes {
     const ttl = this.ttl;
     for (const svc of services) {
       const name = `${svc.namespace}/${svc.name}`;
-      const slicesOf = () =>
-        this.wild(r.service) || nsWild
-          ? this.cache.slicesOf(state, svc.namespace, svc.name)
-          : this.cache.slicesOf(state, r.namespace, r.service);
       const headless = this.headless(svc);
 
       // ignore empty_service: a ClusterIP service without a ready address does not exist.
@@ -297,7 +293,7 @@ export class Kubernetes {
         const count =
           this.wild(r.service) || nsWild
             ? this.allReadyAddresses(s)
-            : this.cache.readyAddressCount(slicesOf());
+            : this.cache.readyAddressCount(this.slicesFor(r, svc, s));
         if (count === 0) {
           s.chain.explain(
             `ignore empty_service: service ${name} has no ready endpoint address → skipped — ${SRCF}`,
@@ -314,7 +310,7 @@ export class Kubernetes {
       }
       if (headless || r.endpoint !== '') {
         if (r.topologyZone !== '') err = undefined;
-        if (this.endpointEntries(svc, r, zone, slicesOf(), entries, s)) err = undefined;
+        if (this.endpointEntries(svc, r, zone, this.slicesFor(r, svc, s), entries, s)) err = undefined;
         continue;
       }
       if (svc.type === 'ExternalName') {
@@ -342,6 +338,14 @@ export class Kubernetes {
       );
     }
     return { entries, err };
+  }
+
+  /** EpIndex(<svc>.<ns>) of the request (EndpointsList() filtered to the service under a wildcard). */
+  private slicesFor(r: RecordRequest, svc: Service, s: Serving): readonly EndpointSlice[] {
+    const state = s.chain.state;
+    return this.wild(r.service) || this.wild(r.namespace)
+      ? this.cache.slicesOf(state, svc.namespace, svc.name)
+      : this.cache.slicesOf(state, r.namespace, r.service);
   }
 
   /** svc.Headless(): clusterIPs[0] == "None" (before 1.8.1: clusterIP == "None"). */
