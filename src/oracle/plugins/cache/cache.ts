@@ -268,7 +268,7 @@ function throughCache(
     additional: withTtl(m.additional, d),
   };
   const next: WrittenOutcome = { ...out, message };
-  if (min === d && max === d) {
+  if ((min === d && max === d) || m.answer.length + m.authority.length + m.additional.length === 0) {
     delete next.ttlRanges;
   } else {
     const range = { min, max };
@@ -292,6 +292,10 @@ export const cachePlugin: PluginModel = {
         const out = next(req);
         // Unwritten error rcodes never reach the cache's writer: the server writes them bare.
         if (!out.written) return out;
+        if (out.unknown) {
+          ctx.explain(`cache: the reply is unknown, so are the TTLs the cache sets on it — ${SRC}`);
+          return out;
+        }
         return throughCache(c, rules, req, out, ctx);
       },
     };
