@@ -59,8 +59,11 @@ export interface VersionProfile {
   readonly zonalOption: boolean;
 }
 
-/** Provisional; the lead sets the final value. */
-export const DEFAULT_COREDNS_VERSION = '1.12.1';
+/**
+ * The CoreDNS of the newest kind release's default node image: kind v0.32.0 → kindest/node v1.36.1
+ * → kubeadm 1.36 `CoreDNSVersion` v1.14.2 (cmd/kubeadm/app/constants/constants.go at v1.36.1).
+ */
+export const DEFAULT_COREDNS_VERSION = '1.14.2';
 
 const OLDEST = [1, 8, 0] as const;
 const NEWEST_MINOR = [1, 15] as const;
