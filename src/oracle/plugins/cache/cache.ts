@@ -175,6 +175,9 @@ function duration(
 }
 
 function withTtl(rrs: ResourceRecord[], d: number): ResourceRecord[] {
+  let same = true;
+  for (const rr of rrs) if (rr.ttl !== d) same = false;
+  if (same) return rrs;
   const out = new Array<ResourceRecord>(rrs.length);
   for (let i = 0; i < rrs.length; i++) {
     const rr = rrs[i] as ResourceRecord;
@@ -260,13 +263,13 @@ function throughCache(
         ),
     );
   }
-  const message: DnsMessage = {
-    rcode: m.rcode,
-    flags: m.flags,
-    answer: withTtl(m.answer, d),
-    authority: withTtl(m.authority, d),
-    additional: withTtl(m.additional, d),
-  };
+  const answer = withTtl(m.answer, d);
+  const authority = withTtl(m.authority, d);
+  const additional = withTtl(m.additional, d);
+  const unchanged = answer === m.answer && authority === m.authority && additional === m.additional;
+  const message: DnsMessage = unchanged
+    ? m
+    : { rcode: m.rcode, flags: m.flags, answer, authority, additional };
   const next: WrittenOutcome = { ...out, message };
   if ((min === d && max === d) || m.answer.length + m.authority.length + m.additional.length === 0) {
     delete next.ttlRanges;
