@@ -6,7 +6,7 @@
 import type { Backend } from '../backends/types.ts';
 import { buildState, indexState } from '../cluster/state.ts';
 import type { ClusterIndex } from '../cluster/types.ts';
-import { compareTool, compareWire } from '../compare/index.ts';
+import { type Comparison, compareTool, compareWire } from '../compare/index.ts';
 import { parseCorefile } from '../corefile/parse.ts';
 import type { Question } from '../dns/message.ts';
 import { InputError } from '../errors.ts';
@@ -127,7 +127,7 @@ async function runStep(
   const again: number[] = [];
   wire.forEach((q, i) => {
     const prediction = oracle.predict({ name: q.name, type: q.type, port: 53 });
-    const cmp = compareWire(prediction, [lives[i]!], plan.compare);
+    const cmp = compareWire(prediction, [lives[i]!], plan.compare, { deviation: deviationFor(plan, q) });
     if (cmp.verdict !== 'pass') again.push(i);
     results.set(q, {
       id: `${step.name}/${q.name}/${q.type}`,
@@ -135,9 +135,7 @@ async function runStep(
       query: { name: q.name, type: q.type },
       expected: { prediction },
       live: [{ message: lives[i]! }],
-      verdict: cmp.verdict,
-      differences: cmp.differences,
-      rules: cmp.rules,
+      ...comparison(cmp),
     });
   });
   // A difference is asked once more: a live answer that changes on repeat is unstable, not a diff.
@@ -164,7 +162,7 @@ async function runStep(
     results.set(q, await runToolQuery(plan, step, q, index, oracle, opts));
   }
 
-  return { name: step.name, queries: queries.map((q) => applyDeviation(plan, q, results.get(q)!)) };
+  return { name: step.name, queries: queries.map((q) => results.get(q)!) };
 }
 
 async function runToolQuery(
@@ -203,14 +201,11 @@ async function runToolQuery(
   if ('skipped' in run) {
     return { ...base, live: [], verdict: 'skipped', differences: [], rules: [], reason: run.skipped };
   }
-  const cmp = compareTool(expected, [run.outcome], plan.compare);
-  return {
-    ...base,
-    live: [{ tool: run.outcome, stdout: run.stdout }],
-    verdict: cmp.verdict,
-    differences: cmp.differences,
-    rules: cmp.rules,
-  };
+  const cmp = compareTool(expected, [run.outcome], plan.compare, {
+    tool: q.tool,
+    deviation: deviationFor(plan, q),
+  });
+  return { ...base, live: [{ tool: run.outcome, stdout: run.stdout }], ...comparison(cmp) };
 }
 
 /** In a real cluster CoreDNS runs in the pods behind kube-system/kube-dns. */
@@ -220,17 +215,14 @@ function kubeDnsAddresses(index: ClusterIndex): string[] {
     .flatMap((slice) => slice.endpoints.flatMap((e) => e.addresses));
 }
 
-/** A documented deviation turns a difference into an expected one, and says when it no longer occurs. */
-function applyDeviation(plan: ScenarioPlan, q: PlannedQuery, r: QueryResult): QueryResult {
-  const deviation = plan.deviations.find((d) => d.matches(q));
-  if (!deviation) return r;
-  if (r.verdict === 'diff' || r.verdict === 'unstable') {
-    return { ...r, verdict: 'expected-deviation', reason: deviation.reason };
-  }
-  if (r.verdict === 'pass') {
-    return { ...r, reason: `documented deviation did not occur: ${deviation.reason}` };
-  }
-  return r;
+function deviationFor(plan: ScenarioPlan, q: PlannedQuery): { reason: string } | undefined {
+  return plan.deviations.find((d) => d.matches(q));
+}
+
+function comparison(c: Comparison): Pick<QueryResult, 'verdict' | 'differences' | 'rules' | 'reason'> {
+  return c.reason === undefined
+    ? { verdict: c.verdict, differences: c.differences, rules: c.rules }
+    : { verdict: c.verdict, differences: c.differences, rules: c.rules, reason: c.reason };
 }
 
 export function summarise(scenarios: ScenarioResult[]): Summary {
