@@ -3,6 +3,7 @@
  * Source: core/dnsserver/server.go (ServeDNS), core/dnsserver/register.go (zone/port registration),
  * plugin/plugin.go (NextOrFailure, ClientWrite), plugin.cfg (chain order).
  */
+import { parseGoCidr, reverseZones } from '../corefile/reverse.ts';
 import type { Corefile, Directive, ServerBlock } from '../corefile/types.ts';
 import type { DnsMessage, Rcode, ResourceRecord } from '../dns/message.ts';
 import { InputError } from '../errors.ts';
@@ -104,11 +105,8 @@ export function normalizeZoneArg(arg: string): string[] {
   // plugin.SplitHostPort: digits after the last colon are a port.
   const colon = s.lastIndexOf(':');
   if (colon !== -1 && /^\d+$/.test(s.slice(colon + 1))) s = s.slice(0, colon);
-  const cidr = /^(.+)\/(\d+)$/.exec(s);
-  if (cidr?.[1] && cidr[2]) {
-    const rev = reverseZones(cidr[1], Number(cidr[2]));
-    if (rev) return rev;
-  }
+  const cidr = parseGoCidr(s);
+  if (cidr) return reverseZones(cidr);
   return [normalizeName(s)];
 }
 
@@ -116,50 +114,6 @@ export function normalizeZoneArg(arg: string): string[] {
 export function normalizeName(s: string): string {
   const l = s.toLowerCase();
   return l.endsWith('.') ? l : `${l}.`;
-}
-
-/** The reverse zones of `ip/len` on octet (IPv4) or nibble (IPv6) boundaries; undefined if not a CIDR. */
-function reverseZones(ip: string, len: number): string[] | undefined {
-  if (ip.includes(':')) {
-    const nibbles = ipv6Nibbles(ip);
-    if (!nibbles || len > 128) return undefined;
-    const whole = Math.floor(len / 4);
-    const rest = len % 4;
-    const base = nibbles.slice(0, whole);
-    if (rest === 0) return [`${[...base].reverse().join('.')}${base.length ? '.' : ''}ip6.arpa.`];
-    const first = Number.parseInt(nibbles[whole] ?? '0', 16) & (0xf << (4 - rest));
-    const out: string[] = [];
-    for (let i = 0; i < 1 << (4 - rest); i++) {
-      const labels = [...base, (first + i).toString(16)];
-      out.push(`${labels.reverse().join('.')}.ip6.arpa.`);
-    }
-    return out;
-  }
-  const octets = ip.split('.').map(Number);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255) || len > 32) {
-    return undefined;
-  }
-  const whole = Math.floor(len / 8);
-  const rest = len % 8;
-  const base = octets.slice(0, whole);
-  if (rest === 0) return [`${[...base].reverse().join('.')}${base.length ? '.' : ''}in-addr.arpa.`];
-  const first = (octets[whole] ?? 0) & (0xff << (8 - rest)) & 0xff;
-  const out: string[] = [];
-  for (let i = 0; i < 1 << (8 - rest); i++) {
-    out.push(`${[...base, first + i].reverse().join('.')}.in-addr.arpa.`);
-  }
-  return out;
-}
-
-function ipv6Nibbles(ip: string): string[] | undefined {
-  const halves = ip.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
-  const groups = [...head, ...Array(fill).fill('0'), ...tail];
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined;
-  return groups.flatMap((g) => g.toLowerCase().padStart(4, '0').split(''));
 }
 
 /** plugin.OriginsFromArgsOrServerBlock: zone arguments if any, else the server block's zones. */
