@@ -1,80 +1,20 @@
 /**
- * Test helpers for plugin models: a small Corefile reader (server block keys, directives, nested
- * blocks, comments) and a harness that serves questions through the real server and chain code.
+ * Test helpers for plugin models: a harness that serves questions through the real Corefile
+ * parser, server and chain code.
  */
 
 import type { ClusterIndex } from '../../cluster/types.ts';
-import type { Corefile, Directive, ServerBlock, ServerKey } from '../../corefile/types.ts';
+import { parseCorefile } from '../../corefile/parse.ts';
+import type { Corefile, Directive } from '../../corefile/types.ts';
 import type { ResourceRecord } from '../../dns/message.ts';
 import { InputError } from '../../errors.ts';
 import type { ChainContext, Outcome, PluginModel, Request } from '../chain.ts';
-import { buildServers, normalizeZoneArg } from '../server.ts';
+import { buildServers } from '../server.ts';
 import { profileFor } from '../versions.ts';
 
-interface Token {
-  text: string;
-  line: number;
-  col: number;
-}
-
-function tokenize(text: string): Token[][] {
-  const lines: Token[][] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line: Token[] = [];
-    const re = /#.*$|"[^"]*"|\S+/g;
-    for (let m = re.exec(raw); m; m = re.exec(raw)) {
-      if (m[0].startsWith('#')) break;
-      line.push({ text: m[0].replace(/^"(.*)"$/, '$1'), line: i + 1, col: m.index + 1 });
-    }
-    if (line.length) lines.push(line);
-  });
-  return lines;
-}
-
-function key(t: Token): ServerKey {
-  const m = /^(?:(dns):\/\/)?(.+?)(?::(\d+))?$/.exec(t.text) as RegExpExecArray;
-  return {
-    raw: t.text,
-    scheme: 'dns',
-    zones: normalizeZoneArg(m[2] as string),
-    port: m[3] ? Number(m[3]) : 53,
-    pos: { line: t.line, col: t.col },
-  };
-}
-
-/** Read a Corefile as the tests write it: `keys {` on one line, one directive per line, `}` alone. */
+/** Read a Corefile with the project's parser (src/corefile), named `Corefile` in error positions. */
 export function corefile(text: string, file = 'Corefile'): Corefile {
-  const lines = tokenize(text);
-  const blocks: ServerBlock[] = [];
-  let i = 0;
-  const directives = (): Directive[] => {
-    const out: Directive[] = [];
-    for (; i < lines.length; ) {
-      const l = lines[i] as Token[];
-      if (l[0]?.text === '}') {
-        i++;
-        return out;
-      }
-      i++;
-      const first = l[0] as Token;
-      const open = l.at(-1)?.text === '{';
-      const args = (open ? l.slice(1, -1) : l.slice(1)).map((t) => t.text);
-      out.push({
-        name: first.text,
-        args,
-        block: open ? directives() : undefined,
-        pos: { line: first.line, col: first.col },
-      });
-    }
-    return out;
-  };
-  while (i < lines.length) {
-    const l = lines[i] as Token[];
-    i++;
-    const keys = l.filter((t) => t.text !== '{').map(key);
-    blocks.push({ keys, directives: directives(), pos: { line: (l[0] as Token).line, col: 1 } });
-  }
-  return { file, blocks };
+  return parseCorefile(text, file);
 }
 
 export const emptyIndex: ClusterIndex = {
