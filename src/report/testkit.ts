@@ -211,7 +211,7 @@ export function fixtureRun(): RunResult {
             corefileAsRun: KIND_COREFILE,
             rewrites: [],
             states: [],
-            steps: [{ name: 'initial', queries: [{ ...PASS, id: 'quiet/web' }] }],
+            steps: [{ name: 'initial', queries: [{ ...structuredClone(PASS), id: 'quiet/web' }] }],
           },
         ],
       },
