@@ -225,6 +225,11 @@ export class ApiServer {
     await new Promise((r) => setTimeout(r, SETTLE_MS));
   }
 
+  /** A new client (CoreDNS restarted): only what it lists and watches from now on is waited for. */
+  forgetClients(): void {
+    this.followed.clear();
+  }
+
   /** Number of open watch streams per resource (tests and debugging). */
   watchCounts(): Record<string, number> {
     const counts: Record<string, number> = {};
