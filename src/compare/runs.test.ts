@@ -99,6 +99,18 @@ describe('diffRuns', () => {
     expect(only.changed.map((c) => c.changes.map(describeChange))).toEqual([['answer[0].ttl: A 30, B 5']]);
   });
 
+  it('matches a question asked twice in one step by its occurrence, across versions', () => {
+    const twice = (version: string) => {
+      const run = fixtureRun();
+      const v = run.scenarios[0]!.variants[0]!;
+      v.corednsVersion = version;
+      v.steps[0]!.queries.push(structuredClone(v.steps[0]!.queries[0]!));
+      return run;
+    };
+    const d2 = diffRuns(twice('1.11.3'), twice('1.14.7'));
+    expect(d2).toMatchObject({ changed: [], onlyInA: [], onlyInB: [], unchanged: 8 });
+  });
+
   it('finds nothing between a run and itself', () => {
     const same = diffRuns(fixtureRun(), fixtureRun());
     expect(same).toMatchObject({ changed: [], verdictChanged: [], onlyInA: [], onlyInB: [], unchanged: 7 });

@@ -61,9 +61,13 @@ interface Entry extends QueryKey {
   result: QueryResult;
 }
 
-/** Queries by key; a key seen twice in one run (a version matrix) is told apart by its CoreDNS version. */
+/**
+ * Queries by key. A key seen again in one run (a question both listed and swept, a variant run on
+ * two versions) is told apart by its occurrence: the n-th on one side matches the n-th on the other.
+ */
 function index(run: RunResult): Map<string, Entry> {
   const out = new Map<string, Entry>();
+  const seen = new Map<string, number>();
   for (const s of run.scenarios)
     for (const v of s.variants)
       for (const st of v.steps)
@@ -76,7 +80,9 @@ function index(run: RunResult): Map<string, Entry> {
             q.query.name.toLowerCase(),
             q.query.type.toUpperCase(),
           ].join('\u0000');
-          const key = out.has(base) ? `${base}\u0000${v.corednsVersion}` : base;
+          const n = seen.get(base) ?? 0;
+          seen.set(base, n + 1);
+          const key = n === 0 ? base : `${base}\u0000#${n + 1}`;
           const side: Side = { corednsVersion: v.corednsVersion, verdict: q.verdict, live: q.live };
           if (q.reason !== undefined) side.reason = q.reason;
           out.set(key, {

@@ -162,7 +162,7 @@ export function renderHtml(result: RunResult): string {
         );
       if (variant.rewrites.length) {
         parts.push(
-          `<details><summary>Corefile rewrites the backend made to run it (${variant.rewrites.length})</summary><ul>${variant.rewrites.map((r) => `<li>line ${r.line}: <code>${esc(oneLine(r.from))}</code> → <code>${esc(oneLine(r.to))}</code> — ${esc(r.why)}</li>`).join('')}</ul></details>`,
+          `<details><summary>Corefile rewrites the backend made to run it (${variant.rewrites.length})</summary><ul>${variant.rewrites.map((r) => `<li>line ${r.line}: ${r.from === '' ? 'adds' : `<code>${esc(oneLine(r.from))}</code> →`} <code>${esc(oneLine(r.to))}</code> — ${esc(r.why)}</li>`).join('')}</ul></details>`,
         );
       }
       for (const r of mine.filter((m) => m.query.verdict !== 'pass')) {

@@ -42,7 +42,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain(
       [
         ' 1 | .:53 {   ⇒ ran as: .:53 { ↵ bind 127.0.0.10 (listen inside the cluster namespace)',
-        ' 7 |     kubernetes cluster.local in-addr.arpa ip6.arpa {',
+        " 7 |     kubernetes cluster.local in-addr.arpa ip6.arpa {   ⇒ adds: kubeconfig /tmp/k/kubeconfig (list/watch the harness's API endpoint)",
         ' 8 |        pods insecure',
         ' 9 |        fallthrough in-addr.arpa ip6.arpa',
         '10 |        ttl 30',
@@ -50,6 +50,9 @@ describe('renderMarkdown', () => {
       ].join('\n'),
     );
     expect(md).toContain('- line 13: `forward . /etc/resolv.conf {` → `forward . 127.0.0.1:5300 {`');
+    expect(md).toContain(
+      "- line 7: adds `kubeconfig /tmp/k/kubeconfig` — list/watch the harness's API endpoint",
+    );
   });
 
   it('escapes Markdown in free text and says why a variant did not run', () => {

@@ -74,8 +74,10 @@ function matrixTable(result: RunResult): string[] {
 }
 
 function rewritesList(rewrites: VariantResult['rewrites']): string[] {
-  return rewrites.map(
-    (r) => `- line ${r.line}: ${code(oneLine(r.from))} → ${code(oneLine(r.to))} — ${mdText(r.why)}`,
+  return rewrites.map((r) =>
+    r.from === ''
+      ? `- line ${r.line}: adds ${code(oneLine(r.to))} — ${mdText(r.why)}`
+      : `- line ${r.line}: ${code(oneLine(r.from))} → ${code(oneLine(r.to))} — ${mdText(r.why)}`,
   );
 }
 

@@ -183,6 +183,12 @@ export function fixtureRun(): RunResult {
                 to: '.:53 {\n    bind 127.0.0.10',
                 why: 'listen inside the cluster namespace',
               },
+              {
+                line: 7,
+                from: '',
+                to: 'kubeconfig /tmp/k/kubeconfig',
+                why: "list/watch the harness's API endpoint",
+              },
             ],
             states: [{ step: 'initial', objects: [] }],
             steps: [{ name: 'initial', queries: [PASS, DIFF, UNSTABLE, DEVIATION, SKIPPED, TOOL_DIFF] }],

@@ -244,7 +244,7 @@ export function oneLine(text: string): string {
 
 /**
  * Numbered Corefile lines; a line the backend rewrote to run the scenario says what ran instead:
- * ` 13 | forward . /etc/resolv.conf {   ⇒ ran as: forward . 127.0.0.1:5300 {`.
+ * ` 13 | forward . /etc/resolv.conf {   ⇒ ran as: forward . 127.0.0.1:5300 {`; an inserted line `⇒ adds: …`.
  */
 export function corefileLinesText(variant: VariantResult, lines: CorefileLine[]): string {
   const width = String(lines[lines.length - 1]?.line ?? 0).length;
@@ -252,7 +252,7 @@ export function corefileLinesText(variant: VariantResult, lines: CorefileLine[])
     .map((l) => {
       const ran = variant.rewrites
         .filter((r) => r.line === l.line)
-        .map((r) => `   ⇒ ran as: ${oneLine(r.to)} (${r.why})`);
+        .map((r) => `   ⇒ ${r.from === '' ? 'adds' : 'ran as'}: ${oneLine(r.to)} (${r.why})`);
       return `${String(l.line).padStart(width)} | ${l.text}${ran.join('')}`;
     })
     .join('\n');
