@@ -1,7 +1,7 @@
 /**
  * One real CoreDNS process: started with `-conf` in its own process group (optionally inside a
  * network namespace through a command prefix such as `ip netns exec NAME`), ready when the `ready`
- * plugin says so (or, without it, when a probe query is answered), its output kept, stopped as a
+ * plugin says so (if the Corefile has it) and a probe query is answered, its output kept, stopped as a
  * whole group. A Corefile CoreDNS refuses, or a crash while starting, is an InputError carrying
  * CoreDNS's own error line, placed at the line of the scenario's Corefile it came from.
  */
@@ -93,6 +93,10 @@ export class CorednsProcess {
     return p;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get running(): boolean {
     return this.exited === undefined;
   }
@@ -115,7 +119,8 @@ export class CorednsProcess {
     for (;;) {
       o.signal.throwIfAborted();
       if (this.exited) throw this.refusal(o, conf);
-      if (o.ready ? await readyEndpoint(o.ready) : await answers(o.probe)) return;
+      // The ready endpoint can say 200 a moment before the DNS listeners are up: ask too.
+      if ((o.ready === undefined || (await readyEndpoint(o.ready))) && (await answers(o.probe))) return;
       if (Date.now() > deadline) {
         throw new Error(
           `CoreDNS did not become ready within ${o.timeoutMs / 1000} s (${o.ready ? `ready endpoint ${o.ready}` : `probe query to ${o.probe.address}:${o.probe.port}`}); last output: ${this.lines.at(-1) ?? 'none'}`,
@@ -165,10 +170,12 @@ function readyEndpoint(address: string): Promise<boolean> {
   });
 }
 
-/** Any reply at all means CoreDNS serves (the kubernetes plugin holds serving back until synced). */
+/** Any reply at all, over UDP and TCP, means CoreDNS serves (the kubernetes plugin holds serving back until synced or timed out). */
 async function answers(probe: Server & { zone: string }): Promise<boolean> {
   try {
-    await ask(probe, { name: probe.zone, type: 'SOA' }, { transport: 'udp', timeoutMs: 200, retries: 0 });
+    for (const transport of ['udp', 'tcp'] as const) {
+      await ask(probe, { name: probe.zone, type: 'SOA' }, { transport, timeoutMs: 200, retries: 0 });
+    }
     return true;
   } catch {
     return false;

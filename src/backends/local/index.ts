@@ -88,6 +88,20 @@ export class LocalBackend implements Backend {
     if (this.opts.debug) this.ctx.log(line);
   };
 
+  /** For the run JSON's `backend.details`. */
+  details(): Record<string, string> {
+    const d: Record<string, string> = {};
+    if (this.site) {
+      d.api = this.site.api.url;
+      d.upstream = this.site.upstream.address;
+      d.network = this.site.network?.netns ?? this.site.noNetwork;
+    }
+    if (this.server) d.dns = `${this.server.address}:${this.server.port}`;
+    if (this.coredns?.pid !== undefined) d.corednsPid = String(this.coredns.pid);
+    if (this.site) d.dir = this.site.dir;
+    return d;
+  }
+
   private need(): Site {
     if (!this.site) throw new Error('local backend: provision() first');
     return this.site;
