@@ -5,6 +5,7 @@
  * Corefile parser, upstream lines by the zone-line reader — each error still points into the file
  * the user wrote.
  */
+
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { formatIP, nthAddress, parseCIDR } from '../cluster/ip.ts';
 import { loadObjects, loadObjectsFile } from '../cluster/load.ts';
 import { type ClusterOptions, KIND_DEFAULTS } from '../cluster/options.ts';
 import type { KubeObject } from '../cluster/types.ts';
+import { COMPARE_SWITCHES } from '../compare/index.ts';
 import { parseCorefile } from '../corefile/parse.ts';
 import { fqdn, type ResourceRecord } from '../dns/message.ts';
 import { InputError } from '../errors.ts';
@@ -490,6 +492,9 @@ class Reader {
     const out: Record<string, boolean> = {};
     for (const pair of node.items) {
       const rule = this.str(pair.key, 'a comparison rule');
+      if (!COMPARE_SWITCHES.includes(rule)) {
+        this.fail(pair.key, `unknown comparison rule '${rule}' (known: ${COMPARE_SWITCHES.join(', ')})`);
+      }
       if (!isScalar(pair.value) || typeof pair.value.value !== 'boolean') {
         this.fail(pair.value ?? pair.key, `compare.${rule} must be true or false`);
       }
