@@ -146,6 +146,19 @@ describe('loadScenario: errors at file:line:col', () => {
       /^case\.yaml:3:5: tool 'ping' runs inside a pod/,
     );
   });
+  it('refuses names that cannot go into a DNS packet (RFC 1035 §2.3.4)', () => {
+    expect(errorOf(`description: x\nqueries:\n  - ${'a'.repeat(64)}.default.svc.cluster.local A\n`)).toMatch(
+      /^case\.yaml:3:5: 'a{64}\.default\.svc\.cluster\.local' has a label of 64 characters; DNS allows 63/,
+    );
+    expect(errorOf('description: x\nqueries:\n  - { name: a..b, type: A }\n')).toMatch(
+      /^case\.yaml:3:13: 'a\.\.b' has an empty label/,
+    );
+  });
+  it('refuses an unknown comparison rule and names the known ones', () => {
+    expect(errorOf('description: x\ncompare: { tll: false }\n')).toMatch(
+      /^case\.yaml:2:12: unknown comparison rule 'tll' \(known: rcode, /,
+    );
+  });
   it('refuses a deviation without a reason', () => {
     expect(errorOf('description: x\ndeviations:\n  - match: { name: web }\n')).toMatch(
       /^case\.yaml:3:5: a deviation needs a 'reason'/,

@@ -374,12 +374,12 @@ class Reader {
           `query '${text}': the short form is 'NAME TYPE' (e.g. 'web.default.svc.cluster.local A')`,
         );
       }
-      return { name: fqdn(fields[0]!), type: this.rrType(fields[1] ?? 'A', item), at };
+      return { name: fqdn(this.dnsName(fields[0]!, item)), type: this.rrType(fields[1] ?? 'A', item), at };
     }
     const m = this.mapping(item, 'a query', ['name', 'type', 'tool', 'from']);
     const nameNode = m.get('name')?.value;
     if (nameNode === undefined) this.fail(item, "a query needs a 'name'");
-    const name = this.str(nameNode, 'query name');
+    const name = this.dnsName(this.str(nameNode, 'query name'), nameNode);
     const typeNode = m.get('type')?.value;
     const type = typeNode === undefined ? 'A' : this.rrType(this.str(typeNode, 'query type'), typeNode);
     const toolNode = m.get('tool')?.value;
@@ -392,6 +392,18 @@ class Reader {
     if (fromNode === undefined)
       this.fail(item, `tool '${tool}' runs inside a pod: add 'from: NAMESPACE/POD'`);
     return { name, type, tool, from: this.from(fromNode), at };
+  }
+
+  /** A name that fits in a DNS packet (RFC 1035 §2.3.4): labels of 1–63 octets, 255 in all. */
+  dnsName(name: string, node: unknown): string {
+    const labels = fqdn(name).split('.').slice(0, -1);
+    const long = labels.find((l) => l.length > 63);
+    if (long !== undefined) {
+      this.fail(node, `'${name}' has a label of ${long.length} characters; DNS allows 63 (RFC 1035 §2.3.4)`);
+    }
+    if (labels.some((l) => l.length === 0) && name !== '.') this.fail(node, `'${name}' has an empty label`);
+    if (fqdn(name).length > 254) this.fail(node, `'${name}' is longer than a DNS name can be (255 octets)`);
+    return name;
   }
 
   rrType(text: string, node: unknown): string {
