@@ -14,6 +14,11 @@
  * `setObjects` replaces the whole set and turns the difference into watch events, so a scenario
  * step reaches CoreDNS the way a cluster change does. `waitForWatchers` tells when every watch
  * CoreDNS holds has been sent a given resource version.
+ *
+ * Observed by running them: CoreDNS 1.11.3 and 1.12.4 list each resource with
+ * `limit=500&resourceVersion=0`, then watch from the list's version (`allowWatchBookmarks=true`,
+ * `timeoutSeconds` 5–10 min); 1.14.7 (newer client-go) skips the list and opens WatchList streams
+ * (`sendInitialEvents=true&resourceVersionMatch=NotOlderThan`). None asks for discovery or /version.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -250,3 +250,49 @@ describe.skipIf(missing !== '')('nothing outlives the run', () => {
     expect(await leftovers(d)).toEqual([]);
   }, 30_000);
 });
+
+/**
+ * What each release asks the API for (observed by running them): 1.11.3 and 1.12.4 list with
+ * `limit=500&resourceVersion=0` then watch from the list's version; 1.14.7's client-go uses the
+ * WatchList protocol (`sendInitialEvents=true`, initial-events-end bookmark) instead of a list.
+ */
+const RELEASES: { version: string; firstRequest: RegExp }[] = [
+  { version: '1.11.3', firstRequest: /^GET \/api\/v1\/services\?limit=500&resourceVersion=0$/ },
+  {
+    version: '1.14.7',
+    firstRequest: /^GET \/api\/v1\/services\?allowWatchBookmarks=true&.*sendInitialEvents=true.*watch=true$/,
+  },
+];
+
+describe.each(RELEASES)('CoreDNS $version follows watch updates', ({ version, firstRequest }) => {
+  const absent = existsSync(cachedBinaryPath(version)) ? '' : `no CoreDNS ${version} in the cache`;
+  it.skipIf(absent !== '')(
+    'serves the ClusterIP, then the changed one after a step',
+    async () => {
+      const logs: string[] = [];
+      const backend = createLocalBackend(
+        { netns: false, debug: true },
+        { log: (l) => logs.push(l), signal: new AbortController().signal },
+      );
+      try {
+        await backend.provision(KIND_DEFAULTS);
+        await backend.setCorefile(COREFILE, version, { files: {}, upstream: [] });
+        await backend.apply([web]);
+        const q = [{ name: 'web.default.svc.cluster.local.', type: 'A' }];
+        expect((await backend.queryWire(q, 'udp'))[0]?.answer.map((r) => r.data)).toEqual(['10.96.12.34']);
+        const moved = structuredClone(web);
+        (moved.spec as { clusterIP: string; clusterIPs: string[] }).clusterIP = '10.96.12.35';
+        (moved.spec as { clusterIP: string; clusterIPs: string[] }).clusterIPs = ['10.96.12.35'];
+        await backend.apply([moved]);
+        expect((await backend.queryWire(q, 'udp'))[0]?.answer.map((r) => r.data)).toEqual(['10.96.12.35']);
+        const services = logs
+          .filter((l) => l.startsWith('api: GET /api/v1/services'))
+          .map((l) => l.slice('api: '.length));
+        expect(services[0]).toMatch(firstRequest);
+      } finally {
+        await backend.teardown();
+      }
+    },
+    60_000,
+  );
+});
