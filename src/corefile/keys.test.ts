@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cachedBinaryPath } from '../backends/local/binary.ts';
 import type { InputError } from '../errors.ts';
+import { DEFAULT_COREDNS_VERSION } from '../oracle/versions.ts';
 import { parseKey } from './keys.ts';
 import { parseCorefile } from './parse.ts';
 
@@ -86,9 +88,8 @@ describe('server keys (core/dnsserver/register.go InspectServerBlocks, plugin/no
 
 // Live CoreDNS prints every zone it serves at start-up (`zone:port on address`); our reading of the
 // same keys must list the same zones. Skipped with the reason when no CoreDNS binary is installed.
-const COREDNS = ['1.14.7', '1.12.4', '1.11.3']
-  .map((v) => join(process.env.HOME ?? '/root', '.cache/dnsconform/coredns', v, 'coredns'))
-  .find((p) => existsSync(p));
+// The default release is the one `npm test` installs (scripts/setup).
+const COREDNS = [cachedBinaryPath(DEFAULT_COREDNS_VERSION)].find((p) => existsSync(p));
 
 describe.skipIf(!COREDNS)(
   `live CoreDNS agrees on the zones of each key (${COREDNS ?? 'no CoreDNS binary installed'})`,
