@@ -14,6 +14,7 @@ import type { DnsMessage, ResourceRecord } from '../../dns/message.ts';
 import { InputError } from '../../errors.ts';
 import { cachedBinaryPath } from './binary.ts';
 import { createLocalBackend, type LocalBackend } from './index.ts';
+import { netnsCapability } from './network.ts';
 
 const VERSION = '1.12.4';
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -295,4 +296,39 @@ describe.each(RELEASES)('CoreDNS $version follows watch updates', ({ version, fi
     },
     60_000,
   );
+});
+
+const netns = await netnsCapability();
+if (!netns.ok) console.log(`skipping local backend network namespace test: ${netns.reason}`);
+
+describe.skipIf(missing !== '' || !netns.ok)('in a cluster network namespace', () => {
+  it('CoreDNS on the cluster DNS IP; dig +search in a probe pod walks the pod search list (kubelet)', async () => {
+    const backend = createLocalBackend({}, { log: () => undefined, signal: new AbortController().signal });
+    try {
+      await backend.provision(KIND_DEFAULTS);
+      const inForce = await backend.setCorefile(COREFILE, VERSION, { files: {}, upstream: UPSTREAM });
+      expect(inForce.rewrites.map((r) => r.to)).toContain(
+        `bind ${backend.details().dns?.split(':')[0]} 10.96.0.10`,
+      );
+      const client: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'client', namespace: 'default' },
+        spec: { containers: [{ name: 'c' }] },
+      };
+      await backend.apply([web, client]);
+      const run = await backend.runTool('default/client', 'dig-search', 'web', 'A');
+      expect('outcome' in run && run.outcome).toMatchObject({
+        status: 'ok',
+        // resolv.conf search default.svc.cluster.local first, ndots:5: the first suffix answers.
+        answeredBy: 'web.default.svc.cluster.local.',
+        addresses: ['10.96.12.34'],
+      });
+      expect(await backend.runTool('default/nobody', 'dig', 'web', 'A')).toEqual({
+        skipped: 'no pod default/nobody in the cluster',
+      });
+    } finally {
+      await backend.teardown();
+    }
+  }, 60_000);
 });
