@@ -235,20 +235,28 @@ describe.skipIf(missing !== '')('nothing outlives the run', () => {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
-    const line = await new Promise<string>((resolve) => {
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        const l = out.split('\n').find((x) => x.startsWith('ready '));
-        if (l) resolve(l);
-      });
-    });
-    const d = JSON.parse(line.slice('ready '.length)) as Record<string, string>;
-    expect(await leftovers(d)).toHaveLength(4);
     const exited = new Promise((r) => child.on('exit', r));
-    child.kill('SIGINT');
-    await exited;
-    expect(await leftovers(d)).toEqual([]);
+    try {
+      const line = await new Promise<string>((resolve) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const l = out.split('\n').find((x) => x.startsWith('ready '));
+          if (l) resolve(l);
+        });
+      });
+      const d = JSON.parse(line.slice('ready '.length)) as Record<string, string>;
+      expect(await leftovers(d)).toHaveLength(4);
+      child.kill('SIGINT');
+      await exited;
+      expect(await leftovers(d)).toEqual([]);
+    } finally {
+      // A failed assertion must not leave the child (and its CoreDNS) running.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGINT');
+        await exited;
+      }
+    }
   }, 30_000);
 });
 
