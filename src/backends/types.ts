@@ -36,6 +36,17 @@ export interface LiveState {
   objects: KubeObject[];
 }
 
+/** A reply, or why none came (timed out, CoreDNS gone): the runner reports it against that question. */
+export type WireReply = DnsMessage | { error: string };
+
+/** The messages of replies that must all have come (tests, live suites): throws the first failure. */
+export function messagesOf(replies: WireReply[]): DnsMessage[] {
+  return replies.map((r) => {
+    if ('error' in r) throw new Error(r.error);
+    return r;
+  });
+}
+
 export interface ToolRun {
   outcome: ToolOutcome;
   stdout: string;
@@ -53,8 +64,8 @@ export interface Backend {
   /** Make the cluster hold exactly these objects (manifests; the backend fills in what the control plane would). */
   apply(objects: KubeObject[]): Promise<void>;
   readState(): Promise<LiveState>;
-  /** Plain DNS questions to CoreDNS, many at once. */
-  queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<DnsMessage[]>;
+  /** Plain DNS questions to CoreDNS, many at once; one reply (or why there is none) per question. */
+  queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<WireReply[]>;
   /** A tool inside a probe pod; undefined with a reason when this backend cannot run it here. */
   runTool(pod: string, tool: Tool, name: string, type: string): Promise<ToolRun | { skipped: string }>;
   teardown(): Promise<void>;

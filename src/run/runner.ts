@@ -8,7 +8,7 @@ import { buildState, indexState } from '../cluster/state.ts';
 import type { ClusterIndex } from '../cluster/types.ts';
 import { type Comparison, compareTool, compareWire } from '../compare/index.ts';
 import { parseCorefile } from '../corefile/parse.ts';
-import type { Question } from '../dns/message.ts';
+import type { DnsMessage, Question } from '../dns/message.ts';
 import { InputError } from '../errors.ts';
 import { predictTool } from '../oracle/client/tools.ts';
 import { createOracle, type Oracle } from '../oracle/predict.ts';
@@ -123,36 +123,47 @@ async function runStep(
   const results = new Map<PlannedQuery, QueryResult>();
 
   const questions: Question[] = wire.map((q) => ({ name: q.name, type: q.type }));
-  const lives = await opts.backend.queryWire(questions, 'udp');
+  const asked = await askWire(opts.backend, questions);
+  const judge = (q: PlannedQuery, r: QueryResult) => {
+    const messages = r.live.flatMap((l) => (l.message ? [l.message] : []));
+    const cmp = compareWire(r.expected.prediction!, messages, plan.compare, {
+      deviation: deviationFor(plan, q),
+    });
+    Object.assign(r, comparison(cmp));
+    if (
+      asked.retriedOverTcp.size > 0 &&
+      r.live.some((l) => l.message && asked.retriedOverTcp.has(l.message))
+    ) {
+      r.rules = [...r.rules, 'udp-truncated-asked-over-tcp'];
+    }
+  };
   const again: number[] = [];
   wire.forEach((q, i) => {
-    const prediction = oracle.predict({ name: q.name, type: q.type, port: 53 });
-    const cmp = compareWire(prediction, [lives[i]!], plan.compare, { deviation: deviationFor(plan, q) });
-    if (cmp.verdict !== 'pass') again.push(i);
-    results.set(q, {
+    const r: QueryResult = {
       id: `${step.name}/${q.name}/${q.type}`,
       probe: { kind: 'wire', transport: 'udp' },
       query: { name: q.name, type: q.type },
-      expected: { prediction },
-      live: [{ message: lives[i]! }],
-      ...comparison(cmp),
-    });
+      expected: { prediction: oracle.predict({ name: q.name, type: q.type, port: 53 }) },
+      live: [asked.replies[i]!],
+      verdict: 'pass',
+      differences: [],
+      rules: [],
+    };
+    judge(q, r);
+    if (r.verdict !== 'pass') again.push(i);
+    results.set(q, r);
   });
   // A difference is asked once more: a live answer that changes on repeat is unstable, not a diff.
   if (again.length > 0) {
-    const repeat = await opts.backend.queryWire(
+    const repeat = await askWire(
+      opts.backend,
       again.map((i) => questions[i]!),
-      'udp',
     );
     again.forEach((i, k) => {
       const r = results.get(wire[i]!)!;
-      r.live.push({ message: repeat[k]! });
-      const cmp = compareWire(
-        r.expected.prediction!,
-        r.live.map((l) => l.message!),
-        plan.compare,
-      );
-      Object.assign(r, { verdict: cmp.verdict, differences: cmp.differences, rules: cmp.rules });
+      r.live.push(repeat.replies[k]!);
+      for (const m of repeat.retriedOverTcp) asked.retriedOverTcp.add(m);
+      judge(wire[i]!, r);
     });
   }
 
@@ -213,6 +224,35 @@ function kubeDnsAddresses(index: ClusterIndex): string[] {
   return index
     .slicesOf('kube-system', 'kube-dns')
     .flatMap((slice) => slice.endpoints.flatMap((e) => e.addresses));
+}
+
+/**
+ * Questions over UDP; a truncated reply (TC) is asked again over TCP, as dig and the stub resolvers
+ * do, and that answer is the one compared.
+ */
+async function askWire(
+  backend: Backend,
+  questions: Question[],
+): Promise<{ replies: { message?: DnsMessage; error?: string }[]; retriedOverTcp: Set<DnsMessage> }> {
+  const udp = await backend.queryWire(questions, 'udp');
+  const replies = udp.map((r) => ('error' in r ? { error: r.error } : { message: r }));
+  const truncated = replies.flatMap((r, i) => (r.message?.flags.tc ? [i] : []));
+  const retriedOverTcp = new Set<DnsMessage>();
+  if (truncated.length > 0) {
+    const tcp = await backend.queryWire(
+      truncated.map((i) => questions[i]!),
+      'tcp',
+    );
+    truncated.forEach((i, k) => {
+      const r = tcp[k]!;
+      if ('error' in r) replies[i] = { error: r.error };
+      else {
+        replies[i] = { message: r };
+        retriedOverTcp.add(r);
+      }
+    });
+  }
+  return { replies, retriedOverTcp };
 }
 
 function deviationFor(plan: ScenarioPlan, q: PlannedQuery): { reason: string } | undefined {

@@ -7,11 +7,13 @@
  * address 10.96.0.1, kube-dns the 10th 10.96.0.10, `dns-version` TXT "1.1.0").
  * Without DNSCONFORM_LIVE=kind or without Docker it is skipped, saying why.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createKindBackend, type KindBackend } from '../../src/backends/kind/backend.ts';
 import { checkDocker } from '../../src/backends/kind/cli.ts';
+import { messagesOf } from '../../src/backends/types.ts';
 import { KIND_DEFAULTS } from '../../src/cluster/options.ts';
 import type { KubeObject } from '../../src/cluster/types.ts';
 
@@ -71,14 +73,16 @@ describe.skipIf(skip)('kind (live)', () => {
   }, 300_000);
 
   test('wire: the always-present names of a kind cluster', async () => {
-    const [api, dns, ptr, version] = await kind.queryWire(
-      [
-        { name: 'kubernetes.default.svc.cluster.local.', type: 'A' },
-        { name: 'kube-dns.kube-system.svc.cluster.local.', type: 'A' },
-        { name: '10.0.96.10.in-addr.arpa.', type: 'PTR' },
-        { name: 'dns-version.cluster.local.', type: 'TXT' },
-      ],
-      'udp',
+    const [api, dns, ptr, version] = messagesOf(
+      await kind.queryWire(
+        [
+          { name: 'kubernetes.default.svc.cluster.local.', type: 'A' },
+          { name: 'kube-dns.kube-system.svc.cluster.local.', type: 'A' },
+          { name: '10.0.96.10.in-addr.arpa.', type: 'PTR' },
+          { name: 'dns-version.cluster.local.', type: 'TXT' },
+        ],
+        'udp',
+      ),
     );
     expect(api?.answer.map((r) => r.data)).toEqual(['10.96.0.1']);
     expect(dns?.answer.map((r) => r.data)).toEqual(['10.96.0.10']);

@@ -29,7 +29,7 @@ import { Kubectl } from '../kube/kubectl.ts';
 import { RUN_LABEL, ScratchMapping } from '../kube/namespaces.ts';
 import { DEFAULT_PROBE_IMAGES, type ProbeImages } from '../kube/probes.ts';
 import { KubeSession } from '../kube/session.ts';
-import type { Backend, BackendContext, CorefileInForce, LiveState, ToolRun } from '../types.ts';
+import type { Backend, BackendContext, CorefileInForce, LiveState, ToolRun, WireReply } from '../types.ts';
 
 export interface ExistingBackendOptions extends KubeTarget {
   /** --allow-corefile-change: swap in the scenario's Corefile (restored afterwards). */
@@ -137,7 +137,7 @@ export class ExistingBackend implements Backend {
     return this.live().readState();
   }
 
-  queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<DnsMessage[]> {
+  queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<WireReply[]> {
     return this.live().queryWire(questions, transport);
   }
 

@@ -5,6 +5,7 @@
  * --name, --config, --kubeconfig, --retain, --wait; export/logs/logs.go: `export logs [dir]`;
  * load/docker-image; delete/cluster/deletecluster.go).
  */
+
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import {
   getentAnswer,
   ORIGINAL_COREFILE,
 } from '../kube/testkit.ts';
+import { messagesOf } from '../types.ts';
 
 const cleanups: (() => unknown)[] = [];
 // The run's cleanup registry (src/run/cleanup.ts): what SIGINT runs. Captured to be run by hand.
@@ -149,9 +151,8 @@ describe('kind backend', () => {
 
     // Wire: dig from the wire probe pod to the kube-dns ClusterIP; the real capture parses back.
     digAnswer(bin, 'web-service.default.svc.cluster.local', 'dig-answer.txt');
-    const [answer] = await kind.queryWire(
-      [{ name: 'web-service.default.svc.cluster.local.', type: 'A' }],
-      'udp',
+    const [answer] = messagesOf(
+      await kind.queryWire([{ name: 'web-service.default.svc.cluster.local.', type: 'A' }], 'udp'),
     );
     expect(answer?.rcode).toBe('NOERROR');
     expect(answer?.answer).toEqual([

@@ -20,7 +20,7 @@ import { Kubectl } from '../kube/kubectl.ts';
 import { IDENTITY_MAPPING } from '../kube/namespaces.ts';
 import { DEFAULT_PROBE_IMAGES, type ProbeImages } from '../kube/probes.ts';
 import { KubeSession } from '../kube/session.ts';
-import type { Backend, BackendContext, CorefileInForce, LiveState, ToolRun } from '../types.ts';
+import type { Backend, BackendContext, CorefileInForce, LiveState, ToolRun, WireReply } from '../types.ts';
 import { cacheDir, checkDocker, dockerHasImage, ensureKind, lastLine, runCommand } from './cli.ts';
 import { clusterName, DEFAULT_NODE_IMAGE, kindConfigYAML } from './config.ts';
 
@@ -235,7 +235,7 @@ export class KindBackend implements Backend {
     return this.session().readState();
   }
 
-  queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<DnsMessage[]> {
+  queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<WireReply[]> {
     return this.session().queryWire(questions, transport);
   }
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { KubeObject } from '../../cluster/types.ts';
 import type { DnsMessage, Question } from '../../dns/message.ts';
 import { parseDig } from '../../probe/parsers/dig.ts';
-import type { BackendContext, CorefileInForce, LiveState } from '../types.ts';
+import type { BackendContext, CorefileInForce, LiveState, WireReply } from '../types.ts';
 import { applyObjects, deleteAndWait, objectKey, waitSettled } from './apply.ts';
 import type { KubeClient } from './client.ts';
 import {
@@ -239,7 +239,7 @@ export class KubeSession {
   }
 
   /** Plain DNS questions to the kube-dns Service address, asked with dig from the wire probe pod. */
-  async queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<DnsMessage[]> {
+  async queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<WireReply[]> {
     if (!questions.length) return [];
     await this.ensureWirePod();
     const server = (await kubeDnsIPs(this.o.client))[0];
@@ -259,9 +259,9 @@ export class KubeSession {
       const last = responses[responses.length - 1];
       if (!last) {
         const why = f?.output.trim().split('\n').pop() || r.stderr.trim().split('\n')[0] || 'no output';
-        throw new Error(
-          `no answer from CoreDNS at ${server} for ${q.name} ${q.type} over ${transport}: ${why}`,
-        );
+        return {
+          error: `no answer from CoreDNS at ${server} for ${q.name} ${q.type} over ${transport}: ${why}`,
+        };
       }
       return last.message;
     });

@@ -4,6 +4,7 @@
  * reference (shared/reference/coredns-kubernetes.md §12 worked examples, §6.1–6.2, §4.4) — the
  * Corefile is the kind/kubeadm one without cache and loadbalance, so TTLs are the plugin's 30.
  */
+
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -12,6 +13,7 @@ import { KIND_DEFAULTS } from '../../cluster/options.ts';
 import type { KubeObject } from '../../cluster/types.ts';
 import type { DnsMessage, ResourceRecord } from '../../dns/message.ts';
 import { InputError } from '../../errors.ts';
+import { messagesOf } from '../types.ts';
 import { cachedBinaryPath } from './binary.ts';
 import { createLocalBackend, type LocalBackend } from './index.ts';
 import { netnsCapability } from './network.ts';
@@ -87,7 +89,9 @@ describe.skipIf(missing !== '')(`local backend with CoreDNS ${VERSION}`, () => {
   afterAll(() => backend.teardown());
 
   it('ClusterIP A: NOERROR aa, the ClusterIP with TTL 30, RA never set (§12, §6.1)', async () => {
-    const [m] = await backend.queryWire([{ name: 'web.default.svc.cluster.local.', type: 'A' }], 'udp');
+    const [m] = messagesOf(
+      await backend.queryWire([{ name: 'web.default.svc.cluster.local.', type: 'A' }], 'udp'),
+    );
     expect(m?.rcode).toBe('NOERROR');
     expect(m?.flags).toEqual({ aa: true, tc: false, rd: true, ra: false });
     expect(m?.answer).toEqual([
@@ -96,7 +100,9 @@ describe.skipIf(missing !== '')(`local backend with CoreDNS ${VERSION}`, () => {
   });
 
   it('missing service: NXDOMAIN with the zone SOA in authority, TTL 30 (§12, §4.9)', async () => {
-    const [m] = await backend.queryWire([{ name: 'nope.default.svc.cluster.local.', type: 'A' }], 'tcp');
+    const [m] = messagesOf(
+      await backend.queryWire([{ name: 'nope.default.svc.cluster.local.', type: 'A' }], 'tcp'),
+    );
     expect(m?.rcode).toBe('NXDOMAIN');
     expect(m?.answer).toEqual([]);
     expect(soa(m as DnsMessage)).toEqual([
@@ -110,14 +116,18 @@ describe.skipIf(missing !== '')(`local backend with CoreDNS ${VERSION}`, () => {
   });
 
   it('AAAA of a single-stack IPv4 service: NODATA (NOERROR, SOA only) (§12)', async () => {
-    const [m] = await backend.queryWire([{ name: 'web.default.svc.cluster.local.', type: 'AAAA' }], 'udp');
+    const [m] = messagesOf(
+      await backend.queryWire([{ name: 'web.default.svc.cluster.local.', type: 'AAAA' }], 'udp'),
+    );
     expect(m?.rcode).toBe('NOERROR');
     expect(m?.answer).toEqual([]);
     expect(m?.authority.map((r) => r.type)).toEqual(['SOA']);
   });
 
   it('headless service: one A per ready endpoint, the not-ready one left out (§12, §1.1)', async () => {
-    const [m] = await backend.queryWire([{ name: 'db.default.svc.cluster.local.', type: 'A' }], 'udp');
+    const [m] = messagesOf(
+      await backend.queryWire([{ name: 'db.default.svc.cluster.local.', type: 'A' }], 'udp'),
+    );
     expect(sorted(m?.answer ?? []).map((r) => `${r.ttl} ${r.data}`)).toEqual([
       '30 10.244.1.5',
       '30 10.244.1.6',
@@ -126,9 +136,8 @@ describe.skipIf(missing !== '')(`local backend with CoreDNS ${VERSION}`, () => {
   });
 
   it('SRV of a named port: weight floor(100/3), targets hostname or dashed IP, glue A (§12, §4.4)', async () => {
-    const [m] = await backend.queryWire(
-      [{ name: '_mysql._tcp.db.default.svc.cluster.local.', type: 'SRV' }],
-      'udp',
+    const [m] = messagesOf(
+      await backend.queryWire([{ name: '_mysql._tcp.db.default.svc.cluster.local.', type: 'SRV' }], 'udp'),
     );
     expect(sorted(m?.answer ?? []).map((r) => r.data)).toEqual([
       '0 33 3306 10-244-1-6.db.default.svc.cluster.local.',
@@ -143,16 +152,20 @@ describe.skipIf(missing !== '')(`local backend with CoreDNS ${VERSION}`, () => {
   });
 
   it('a name outside the cluster zone goes through forward to the fake upstream', async () => {
-    const [m] = await backend.queryWire([{ name: 'example.com.', type: 'A' }], 'udp');
+    const [m] = messagesOf(await backend.queryWire([{ name: 'example.com.', type: 'A' }], 'udp'));
     expect(m?.answer).toEqual([{ name: 'example.com.', type: 'A', ttl: 300, data: '192.0.2.10' }]);
   });
 
   it('a scenario step reaches CoreDNS through watch: no ready endpoint left → NXDOMAIN (§6.2)', async () => {
     await backend.apply([web, db, dbSlice([false, false, false, false])]);
-    const [gone] = await backend.queryWire([{ name: 'db.default.svc.cluster.local.', type: 'A' }], 'udp');
+    const [gone] = messagesOf(
+      await backend.queryWire([{ name: 'db.default.svc.cluster.local.', type: 'A' }], 'udp'),
+    );
     expect(gone?.rcode).toBe('NXDOMAIN');
     await backend.apply([web, db, dbSlice([true, true, true, false])]);
-    const [back] = await backend.queryWire([{ name: 'db.default.svc.cluster.local.', type: 'A' }], 'udp');
+    const [back] = messagesOf(
+      await backend.queryWire([{ name: 'db.default.svc.cluster.local.', type: 'A' }], 'udp'),
+    );
     expect(back?.answer).toHaveLength(3);
   });
 
@@ -288,12 +301,16 @@ describe.each(RELEASES)('CoreDNS $version follows watch updates', ({ version, fi
         await backend.setCorefile(COREFILE, version, { files: {}, upstream: [] });
         await backend.apply([web]);
         const q = [{ name: 'web.default.svc.cluster.local.', type: 'A' }];
-        expect((await backend.queryWire(q, 'udp'))[0]?.answer.map((r) => r.data)).toEqual(['10.96.12.34']);
+        expect(messagesOf(await backend.queryWire(q, 'udp'))[0]?.answer.map((r) => r.data)).toEqual([
+          '10.96.12.34',
+        ]);
         const moved = structuredClone(web);
         (moved.spec as { clusterIP: string; clusterIPs: string[] }).clusterIP = '10.96.12.35';
         (moved.spec as { clusterIP: string; clusterIPs: string[] }).clusterIPs = ['10.96.12.35'];
         await backend.apply([moved]);
-        expect((await backend.queryWire(q, 'udp'))[0]?.answer.map((r) => r.data)).toEqual(['10.96.12.35']);
+        expect(messagesOf(await backend.queryWire(q, 'udp'))[0]?.answer.map((r) => r.data)).toEqual([
+          '10.96.12.35',
+        ]);
         const services = logs
           .filter((l) => l.startsWith('api: GET /api/v1/services'))
           .map((l) => l.slice('api: '.length));

@@ -30,6 +30,7 @@ import type {
   CorefileSupport,
   LiveState,
   ToolRun,
+  WireReply,
 } from '../types.ts';
 import { ApiServer } from './apiserver.ts';
 import { resolveCorednsBinary } from './binary.ts';
@@ -219,16 +220,16 @@ export class LocalBackend implements Backend {
     return { objects: this.need().api.objects() };
   }
 
-  async queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<DnsMessage[]> {
+  async queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<WireReply[]> {
     const server = this.server;
     if (!server || !this.coredns) throw new Error('local backend: setCorefile() first');
     const replies = await askMany(server, questions, { transport, signal: this.ctx.signal });
     return replies.map((r) => {
       if ('message' in r) return r.message;
       const state = this.coredns?.running ? '' : `; CoreDNS is not running: ${this.coredns?.whyStopped()}`;
-      throw new Error(
-        `no answer from CoreDNS at ${server.address}:${server.port} for ${r.question.name} ${r.question.type} over ${transport}: ${r.error}${state}`,
-      );
+      return {
+        error: `no answer from CoreDNS at ${server.address}:${server.port} over ${transport}: ${r.error}${state}`,
+      };
     });
   }
 
