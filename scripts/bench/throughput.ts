@@ -140,6 +140,23 @@ async function main(): Promise<void> {
     await backend.teardown();
     rmSync(dir, { recursive: true, force: true });
   }
+  await bundledSuiteWallTime();
+}
+
+/** The whole bundled library as a user runs it (`dnsconform run`), timed end to end. */
+async function bundledSuiteWallTime(): Promise<void> {
+  const report = mkdtempSync(join(tmpdir(), 'dnsconform-bench-run-'));
+  const bin = new URL('../../bin/dnsconform', import.meta.url).pathname;
+  const start = performance.now();
+  const exit = await new Promise<number>((resolve) => {
+    execFile(bin, ['run', '--report', report, '--json'], { maxBuffer: 1 << 26 }, (err, stdout) => {
+      if (stdout) process.stdout.write(`bundled suite summary: ${stdout.trim()}\n`);
+      resolve(err ? Number((err as { code?: number }).code ?? 1) : 0);
+    });
+  });
+  const seconds = (performance.now() - start) / 1000;
+  process.stdout.write(`bundled suite wall time (dnsconform run, exit ${exit}): ${seconds.toFixed(1)} s\n`);
+  rmSync(report, { recursive: true, force: true });
 }
 
 await main();
