@@ -28,6 +28,8 @@ export interface CorefileInForce {
 
 /** What a Corefile may need besides its text: files it names, and the fake upstream's records. */
 export interface CorefileSupport {
+  /** Where the Corefile text came from, for error messages (`Corefile` when absent). */
+  file?: string;
   files: Record<string, string>;
   upstream: ResourceRecord[];
 }

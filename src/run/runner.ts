@@ -79,6 +79,7 @@ async function runVariant(
 ): Promise<VariantResult> {
   const corefile = parseCorefile(variant.corefile, variant.corefileFile);
   const inForce = await opts.backend.setCorefile(variant.corefile, variant.corednsVersion, {
+    file: variant.corefileFile,
     files: plan.files,
     upstream: plan.upstream,
   });

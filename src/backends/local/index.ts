@@ -149,7 +149,7 @@ export class LocalBackend implements Backend {
       log: this.ctx.log,
       signal: this.ctx.signal,
     });
-    const parsed = parseCorefile(corefile, 'Corefile');
+    const parsed = parseCorefile(corefile, support.file ?? 'Corefile');
     const files = await this.writeFiles(site, support.files);
     site.upstream.setRecords(support.upstream);
     const network = site.network;
@@ -183,7 +183,7 @@ export class LocalBackend implements Backend {
       probe: { ...server, zone: firstBlock?.keys[0]?.zones[0] ?? '.' },
       origin: (line) => {
         const pos = origins[line - 1];
-        return pos && { file: pos.file ?? 'Corefile', line: pos.line, col: pos.col };
+        return pos && { file: pos.file ?? support.file ?? 'Corefile', line: pos.line, col: pos.col };
       },
       timeoutMs: START_TIMEOUT_MS,
       log: this.debug,
