@@ -4,7 +4,7 @@
  * getaddrinfo (ping, `getent ahosts`) and gethostbyname2 (`getent hosts`).
  */
 import type { Rcode } from '../../dns/message.ts';
-import { glibcHostsLookup, type HostsEntry } from './hosts.ts';
+import { glibcHostsLookup, type HostsEntry, type HostsMatch } from './hosts.ts';
 import { type Ask, addressesOf, canonicalName, type StubAnswer } from './stub.ts';
 
 export interface GlibcConfig {
@@ -188,6 +188,18 @@ export interface Resolution {
   explain: string[];
 }
 
+/** An answer from /etc/hosts: its first name is the canonical name; DNS is not asked. */
+export function fromHostsFile(file: HostsMatch, addresses: string[], explain: string[]): Resolution {
+  return {
+    status: 'ok',
+    addresses,
+    canonical: `${file.canonical}.`,
+    source: 'files',
+    unknown: false,
+    explain,
+  };
+}
+
 function failure(herrno: HErrno | undefined, unknown: boolean, explain: string[]): Resolution {
   const status = herrno === 'NO_DATA' ? 'no-data' : herrno === 'HOST_NOT_FOUND' ? 'not-found' : 'error';
   return { status, addresses: [], herrno, unknown, explain };
@@ -248,14 +260,7 @@ export function glibcGetaddrinfo(
     explain.push(
       `${name} found in /etc/hosts (files before dns, no search list) — glibc nss/nss_files/files-hosts.c`,
     );
-    return {
-      status: 'ok',
-      addresses: order(file.addresses, podHasIPv6),
-      canonical: `${file.canonical}.`,
-      source: 'files',
-      unknown: false,
-      explain,
-    };
+    return fromHostsFile(file, order(file.addresses, podHasIPv6), explain);
   }
   const seen: StubAnswer[] = [];
   const search = walk(name, conf, ask, ['A', 'AAAA'], seen);
@@ -287,14 +292,7 @@ export function glibcGethostbyname2(
   const file = glibcHostsLookup(hosts, name, family);
   if (file) {
     explain.push(`${name} found in /etc/hosts as ${family === 'inet6' ? 'IPv6' : 'IPv4'} — glibc nss_files`);
-    return {
-      status: 'ok',
-      addresses: file.addresses,
-      canonical: `${file.canonical}.`,
-      source: 'files',
-      unknown: false,
-      explain,
-    };
+    return fromHostsFile(file, file.addresses, explain);
   }
   const type = family === 'inet6' ? 'AAAA' : 'A';
   const seen: StubAnswer[] = [];

@@ -3,8 +3,8 @@
  * lookup_name.c): getaddrinfo as Alpine-based pods run it.
  */
 
-import type { Resolution } from './glibc.ts';
-import type { HostsEntry } from './hosts.ts';
+import { fromHostsFile, type Resolution } from './glibc.ts';
+import type { HostsEntry, HostsMatch } from './hosts.ts';
 import { type Ask, canonicalName, type StubAnswer } from './stub.ts';
 
 export interface MuslConfig {
@@ -54,10 +54,7 @@ export function readMuslResolvConf(text: string): MuslConfig {
  * blanks (strstr: case-sensitive); every matching line adds its address of the family, and the
  * canonical name is the first name of the last matching line.
  */
-export function muslHostsLookup(
-  entries: HostsEntry[],
-  name: string,
-): { canonical: string; addresses: string[] } | undefined {
+export function muslHostsLookup(entries: HostsEntry[], name: string): HostsMatch | undefined {
   const lines = entries.filter((e) => e.names.includes(name));
   const last = lines[lines.length - 1];
   if (!last) return undefined;
@@ -117,15 +114,7 @@ export function muslGetaddrinfo(
   const file = muslHostsLookup(hosts, name);
   if (file) {
     explain.push(`${name} found in /etc/hosts — musl src/network/lookup_name.c name_from_hosts`);
-    return {
-      status: 'ok',
-      addresses: file.addresses,
-      canonical: `${file.canonical}.`,
-      source: 'files',
-      unknown: false,
-      explain,
-      candidates,
-    };
+    return { ...fromHostsFile(file, file.addresses, explain), candidates };
   }
   const trailingDot = name.endsWith('.');
   const bare = trailingDot ? name.slice(0, -1) : name;
