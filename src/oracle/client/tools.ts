@@ -7,7 +7,7 @@ import type { ClusterOptions } from '../../cluster/options.ts';
 import type { Pod } from '../../cluster/types.ts';
 import { fqdn, type ResourceRecord } from '../../dns/message.ts';
 import type { OracleQuery, Prediction, Tool, ToolOutcome } from '../types.ts';
-import { bindSearch, readBindResolvConf } from './bind.ts';
+import { type BindWalk, bindSearch, readBindResolvConf } from './bind.ts';
 import { glibcGetaddrinfo, glibcGethostbyname2, type Resolution, readGlibcResolvConf } from './glibc.ts';
 import { parseHostsFile, podHostsFile } from './hosts.ts';
 import { muslGetaddrinfo, readMuslResolvConf } from './musl.ts';
@@ -78,6 +78,22 @@ function addressRecords(records: ResourceRecord[]): string[] {
   return records.filter((r) => r.type === 'A' || r.type === 'AAAA').map((r) => r.data);
 }
 
+/** The BIND search walk dig and host make for the asked type (A by default); they print its last reply. */
+function bindWalk(
+  input: PredictToolInput,
+  resolv: string,
+  search: boolean,
+  ask: Ask,
+  explain: string[],
+): { walk: BindWalk; last: BindWalk['steps'][number] } {
+  const type = input.type ?? 'A';
+  const walk = bindSearch(input.name, readBindResolvConf(resolv), search, (n) => ask(n, type));
+  explain.push(...walk.explain);
+  const last = walk.steps[walk.steps.length - 1];
+  if (!last) throw new Error('a BIND search walk always sends one question');
+  return { walk, last };
+}
+
 /** dig / dig +search (BIND dighost.c): no /etc/hosts; the last reply is what dig prints. */
 function predictDig(
   input: PredictToolInput,
@@ -86,11 +102,7 @@ function predictDig(
   search: boolean,
   explain: string[],
 ): ToolOutcome {
-  const type = input.type ?? 'A';
-  const walk = bindSearch(input.name, readBindResolvConf(resolv), search, (n) => ask(n, type));
-  explain.push(...walk.explain);
-  const last = walk.steps[walk.steps.length - 1];
-  if (!last) throw new Error('a dig walk always sends one question');
+  const { walk, last } = bindWalk(input, resolv, search, ask, explain);
   const status = statusOf(last.reply);
   return {
     status,
@@ -108,12 +120,7 @@ function predictDig(
  * Records print as `has address`, `has IPv6 address`, `is an alias for`, `mail is handled by`.
  */
 function predictHost(input: PredictToolInput, resolv: string, ask: Ask, explain: string[]): ToolOutcome {
-  const conf = readBindResolvConf(resolv);
-  const first = input.type ?? 'A';
-  const walk = bindSearch(input.name, conf, true, (n) => ask(n, first));
-  explain.push(...walk.explain);
-  const last = walk.steps[walk.steps.length - 1];
-  if (!last) throw new Error('a host walk always sends one question');
+  const { last } = bindWalk(input, resolv, true, ask, explain);
   const records = [...last.reply.answer];
   if (last.reply.rcode !== 'NOERROR') {
     explain.push(`host prints "Host ${input.name} not found: …(${last.reply.rcode})" — BIND host.c`);
