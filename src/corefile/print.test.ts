@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseKey } from './keys.ts';
 import { parseCorefile } from './parse.ts';
 import { printCorefile } from './print.ts';
+import { KUBEADM_COREFILE } from './testkit.ts';
 import type { Corefile, Directive, ServerBlock } from './types.ts';
 
 /** The AST without positions (printing moves things; meaning must not move). */
@@ -122,30 +123,7 @@ describe('printCorefile', () => {
   // parse(print(parse(x))) equals parse(x) for Corefiles seen in the wild.
   const corefiles: Record<string, string> = {
     // kubeadm/kind default (kubeadm cmd/kubeadm/app/phases/addons/dns/manifests.go)
-    'kind default': `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30 {
-       disable success cluster.local
-       disable denial cluster.local
-    }
-    loop
-    reload
-    loadbalance
-}
-`,
+    'kind default': KUBEADM_COREFILE,
     // kubeadm ≤1.12 era (seed 004: the old proxy plugin)
     'kubeadm old with proxy': `.:53 {
     errors

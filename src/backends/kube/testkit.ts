@@ -16,6 +16,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { KubeObject } from '../../cluster/types.ts';
+import { KUBEADM_COREFILE } from '../../corefile/testkit.ts';
 
 interface Resource {
   name: string;
@@ -339,30 +340,7 @@ export class FakeApi {
 }
 
 /** kubeadm's Corefile (k8s ≥ 1.32), standing for "the cluster's own". */
-export const ORIGINAL_COREFILE = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30 {
-       disable success cluster.local
-       disable denial cluster.local
-    }
-    loop
-    reload
-    loadbalance
-}
-`;
+export const ORIGINAL_COREFILE = KUBEADM_COREFILE;
 
 const FIXTURES = join(import.meta.dirname, '../../probe/parsers/fixtures');
 
