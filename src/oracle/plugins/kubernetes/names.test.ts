@@ -5,30 +5,13 @@
  * coredns/ci test/kubernetes/address_test.go (NS in a cluster: kube-dns and its cluster IP).
  */
 import { describe, expect, it } from 'vitest';
-import type { Rcode } from '../../../dns/message.ts';
 import { handlerTestObjects } from './fixtures.ts';
-import { ep, k8s, namespace, normalise, pod, rr, service, slice } from './testkit.ts';
+import { type Case, caseReply, ep, k8s, namespace, normalise, pod, rr, service, slice } from './testkit.ts';
 
 const SOA = 'cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 5';
 
-interface Case {
-  q: string;
-  type: string;
-  rcode: Rcode;
-  answer?: string[];
-  ns?: string[];
-  extra?: string[];
-}
-
 function check(h: ReturnType<typeof k8s>, c: Case, clientIP?: string) {
-  const want = {
-    rcode: c.rcode,
-    flags: { aa: true, tc: false, rd: true, ra: false },
-    answer: (c.answer ?? []).map(rr),
-    authority: (c.ns ?? []).map(rr),
-    additional: (c.extra ?? []).map(rr),
-  };
-  expect(normalise(h.ask(c.q, c.type, clientIP).message)).toEqual(normalise(want));
+  expect(normalise(h.ask(c.q, c.type, clientIP).message)).toEqual(normalise(caseReply(c)));
 }
 
 describe('the zone apex — kubernetes_apex_test.go (the process address is not an endpoint)', () => {

@@ -6,7 +6,7 @@
 import type { RawEndpoint, RawEndpointPort, RawServicePort } from '../../../cluster/raw.ts';
 import { buildState, indexState } from '../../../cluster/state.ts';
 import type { ClusterIndex, KubeObject } from '../../../cluster/types.ts';
-import type { DnsMessage, ResourceRecord } from '../../../dns/message.ts';
+import type { DnsMessage, Rcode, ResourceRecord } from '../../../dns/message.ts';
 import type { ChainContext, Outcome, PluginInstance, Request } from '../../chain.ts';
 import { profileFor } from '../../versions.ts';
 import { corefile } from '../testkit.ts';
@@ -97,6 +97,27 @@ export function rr(text: string): ResourceRecord {
   const [type = '', ...data] = rest;
   const fq = name.endsWith('.') ? name : `${name}.`;
   return { name: fq, type, ttl: Number(ttl), data: data.join(' ') };
+}
+
+/** A row of CoreDNS's kubernetes test tables (test.Case): the question and the reply's sections. */
+export interface Case {
+  q: string;
+  type: string;
+  rcode: Rcode;
+  answer?: string[];
+  ns?: string[];
+  extra?: string[];
+}
+
+/** The reply a Case describes, from the plugin as an authority: aa set, ra clear, rd echoed. */
+export function caseReply(c: Case): DnsMessage {
+  return {
+    rcode: c.rcode,
+    flags: { aa: true, tc: false, rd: true, ra: false },
+    answer: (c.answer ?? []).map(rr),
+    authority: (c.ns ?? []).map(rr),
+    additional: (c.extra ?? []).map(rr),
+  };
 }
 
 /** The SOA of negative answers with the serial normalised (CoreDNS's tests never compare it). */
