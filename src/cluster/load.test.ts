@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,9 +84,13 @@ metadata: {resourceVersion: ""}
 
   it('reads a file, and names the file when it cannot', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dnsconform-load-'));
-    writeFileSync(join(dir, 'a.yaml'), svc());
-    expect(loadObjectsFile(join(dir, 'a.yaml')).objects).toHaveLength(1);
-    expect(() => loadObjectsFile(join(dir, 'missing.yaml'))).toThrow(/cannot read objects file: ENOENT/);
+    try {
+      writeFileSync(join(dir, 'a.yaml'), svc());
+      expect(loadObjectsFile(join(dir, 'a.yaml')).objects).toHaveLength(1);
+      expect(() => loadObjectsFile(join(dir, 'missing.yaml'))).toThrow(/cannot read objects file: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedBinaryPath } from '../backends/local/binary.ts';
 import type { InputError } from '../errors.ts';
 import { DEFAULT_COREDNS_VERSION } from '../oracle/versions.ts';
@@ -94,15 +94,20 @@ const COREDNS = [cachedBinaryPath(DEFAULT_COREDNS_VERSION)].find((p) => existsSy
 describe.skipIf(!COREDNS)(
   `live CoreDNS agrees on the zones of each key (${COREDNS ?? 'no CoreDNS binary installed'})`,
   () => {
+    let dir = '';
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'corefile-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
     it('lists the same zone:port pairs at start-up', async () => {
       const port = 20000 + Math.floor(Math.random() * 30000);
       const text = [
         `10.0.0.0/15:${port} fd00::/63:${port} Example.ORG:${port} {\n  bind 127.0.0.1\n  whoami\n}`,
         `dns://cluster.local:${port} 172.16.0.0/12:${port} {\n  bind 127.0.0.1\n  whoami\n}`,
       ].join('\n');
-      const dir = mkdtempSync(join(tmpdir(), 'corefile-'));
-      writeFileSync(join(dir, 'Corefile'), text);
-      const live = await startupZones(join(dir, 'Corefile'));
+      writeFileSync(join(dir, 'Corefile.zones'), text);
+      const live = await startupZones(join(dir, 'Corefile.zones'));
       const ours = parseCorefile(text, 'Corefile').blocks.flatMap((b) =>
         b.keys.flatMap((k) => k.zones.map((z) => `${z}:${k.port} on 127.0.0.1`)),
       );
@@ -112,11 +117,10 @@ describe.skipIf(!COREDNS)(
 
     it('refuses a zone:port twice, as we do', () => {
       const text = '.:1 {\n  whoami\n}\n.:1 {\n  whoami\n}\n';
-      const dir = mkdtempSync(join(tmpdir(), 'corefile-'));
-      writeFileSync(join(dir, 'Corefile'), text);
+      writeFileSync(join(dir, 'Corefile.twice'), text);
       let out = '';
       try {
-        execFileSync(COREDNS!, ['-conf', join(dir, 'Corefile')], {
+        execFileSync(COREDNS!, ['-conf', join(dir, 'Corefile.twice')], {
           encoding: 'utf8',
           timeout: 5000,
           stdio: 'pipe',

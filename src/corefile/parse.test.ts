@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -233,34 +233,38 @@ describe('snippets, imports and placeholders', () => {
 
   it('imports files relative to the importing file, globs in name order, and finds cycles across files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'corefile-'));
-    mkdirSync(join(dir, 'custom'));
-    writeFileSync(join(dir, 'custom', 'b.override'), 'log\n');
-    writeFileSync(join(dir, 'custom', 'a.override'), 'errors\nimport ../inner.conf\n');
-    writeFileSync(join(dir, 'inner.conf'), 'whoami\n');
-    writeFileSync(join(dir, 'extra.server'), 'example.org {\n  whoami\n}\n');
-    const main = join(dir, 'Corefile');
-    const c = parseCorefile(
-      '. {\n import custom/*.override\n import custom/*.none\n}\nimport extra.server\n',
-      main,
-    );
-    expect(shape(c.blocks[0]!.directives)).toEqual([['errors'], ['whoami'], ['log']]);
-    expect(c.blocks[0]!.directives[1]!.pos).toEqual({
-      line: 1,
-      col: 1,
-      file: join(dir, 'custom', '../inner.conf'),
-    });
-    expect(c.blocks[1]!.keys[0]!.zones).toEqual(['example.org.']);
+    try {
+      mkdirSync(join(dir, 'custom'));
+      writeFileSync(join(dir, 'custom', 'b.override'), 'log\n');
+      writeFileSync(join(dir, 'custom', 'a.override'), 'errors\nimport ../inner.conf\n');
+      writeFileSync(join(dir, 'inner.conf'), 'whoami\n');
+      writeFileSync(join(dir, 'extra.server'), 'example.org {\n  whoami\n}\n');
+      const main = join(dir, 'Corefile');
+      const c = parseCorefile(
+        '. {\n import custom/*.override\n import custom/*.none\n}\nimport extra.server\n',
+        main,
+      );
+      expect(shape(c.blocks[0]!.directives)).toEqual([['errors'], ['whoami'], ['log']]);
+      expect(c.blocks[0]!.directives[1]!.pos).toEqual({
+        line: 1,
+        col: 1,
+        file: join(dir, 'custom', '../inner.conf'),
+      });
+      expect(c.blocks[1]!.keys[0]!.zones).toEqual(['example.org.']);
 
-    writeFileSync(join(dir, 'loop.conf'), 'import loop.conf\n');
-    expect(errorOf(() => parseCorefile('. {\n import loop.conf\n}', main))).toMatch(
-      /import cycle: .*loop\.conf → .*loop\.conf/,
-    );
-    expect(errorOf(() => parseCorefile('. {\n import a*b*\n}', main))).toMatch(
-      /may only contain one wildcard/,
-    );
-    expect(errorOf(() => parseCorefile('. {\n import custom\n}', main))).toMatch(
-      /could not import .*custom: is a directory/,
-    );
+      writeFileSync(join(dir, 'loop.conf'), 'import loop.conf\n');
+      expect(errorOf(() => parseCorefile('. {\n import loop.conf\n}', main))).toMatch(
+        /import cycle: .*loop\.conf → .*loop\.conf/,
+      );
+      expect(errorOf(() => parseCorefile('. {\n import a*b*\n}', main))).toMatch(
+        /may only contain one wildcard/,
+      );
+      expect(errorOf(() => parseCorefile('. {\n import custom\n}', main))).toMatch(
+        /could not import .*custom: is a directory/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('expands {$VAR} and {%VAR%} in keys, names, arguments and import patterns; unset is empty', () => {

@@ -1,12 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { scenarios } from '../cli/scenarios.ts';
 import { listScenarios } from './list.ts';
 
+const libraries: string[] = [];
+afterAll(() => {
+  for (const dir of libraries) rmSync(dir, { recursive: true, force: true });
+});
+
 function library(): string {
   const dir = mkdtempSync(join(tmpdir(), 'library-'));
+  libraries.push(dir);
   for (const d of ['manifests', 'examples', 'dns']) mkdirSync(join(dir, d));
   writeFileSync(join(dir, 'a.yaml'), 'description: first\n');
   writeFileSync(join(dir, 'dns', 'b.yaml'), 'description: second\nsource: seed 003\n');

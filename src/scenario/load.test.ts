@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { KIND_DEFAULTS } from '../cluster/options.ts';
 import { InputError } from '../errors.ts';
 import { loadScenario } from './load.ts';
@@ -9,6 +9,7 @@ import { planScenario, variantMatrix } from './plan.ts';
 
 const EXAMPLES = new URL('../../scenarios/examples/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 mkdirSync(join(dir, 'manifests'));
 writeFileSync(
   join(dir, 'manifests', 'svc.yaml'),
