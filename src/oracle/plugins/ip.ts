@@ -1,11 +1,7 @@
 /**
  * IP addresses as Go's net package reads and prints them (net.ParseIP, IP.String, IP.To4) and
  * reverse names as miekg/dns and CoreDNS's dnsutil build and read them. Shared by the plugin models.
- * The text grammar and IPv6 printing are the control plane's (`src/cluster/ip.ts`); this module adds
- * Go's views on top: `%zone` dropped, IPv4-mapped addresses read as IPv4, addresses as bytes.
  */
-
-import { formatIP as formatAddress, parseIP as parseAddress } from '../../cluster/ip.ts';
 
 export interface IP {
   /** 4 when Go's `To4()` is non-nil: IPv4, or IPv4-mapped IPv6 (`::ffff:a.b.c.d`). */
@@ -14,28 +10,94 @@ export interface IP {
   bytes: number[];
 }
 
+/** Dotted IPv4, each part 0–255 without leading zeros (Go ≥ 1.17 rejects them). */
+function parseV4(s: string): number[] | undefined {
+  const out: number[] = [];
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46; /* '.' ends the last part */
+    if (c === 46) {
+      if (digits === 0 || out.length === 4) return undefined;
+      out.push(n);
+      n = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && n === 0) return undefined; // leading zero
+      n = n * 10 + (c - 48);
+      digits++;
+      if (n > 255) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return out.length === 4 ? out : undefined;
+}
+
+function parseV6(s: string): number[] | undefined {
+  let tail4: number[] = [];
+  let text = s;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    const v4 = parseV4(text.slice(lastColon + 1));
+    if (!v4) return undefined;
+    tail4 = v4;
+    text = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  const bytes: number[] = [];
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    const n = Number.parseInt(g, 16);
+    bytes.push(n >> 8, n & 0xff);
+  }
+  if (tail4.length) bytes.splice(12, 4, ...tail4);
+  return bytes;
+}
+
 /** net.ParseIP (a `%zone` suffix is dropped first, as CoreDNS's hosts plugin does). */
 export function parseIP(text: string): IP | undefined {
   const pct = text.indexOf('%');
-  // Go's parser has the same grammar as the control plane's: no leading zeros in IPv4 parts.
-  const a = parseAddress(pct === -1 ? text : text.slice(0, pct));
-  if (!a) return undefined;
-  if (a.family === 4) return { family: 4, bytes: toBytes(a.value, 4) };
-  // IP.To4: an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is IPv4.
-  if (a.value >> 32n === 0xffffn) return { family: 4, bytes: toBytes(a.value, 4) };
-  return { family: 6, bytes: toBytes(a.value, 16) };
-}
-
-function toBytes(value: bigint, length: number): number[] {
-  const bytes: number[] = [];
-  for (let i = length - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
-  return bytes;
+  const s = pct === -1 ? text : text.slice(0, pct);
+  if (!s.includes(':')) {
+    const v4 = parseV4(s);
+    return v4 ? { family: 4, bytes: v4 } : undefined;
+  }
+  const v6 = parseV6(s);
+  if (!v6) return undefined;
+  const mapped = v6.slice(0, 10).every((b) => b === 0) && v6[10] === 0xff && v6[11] === 0xff;
+  return mapped ? { family: 4, bytes: v6.slice(12) } : { family: 6, bytes: v6 };
 }
 
 /** IP.String: dotted IPv4; IPv6 with the longest run (≥ 2) of zero groups as `::`, lowercase. */
 export function formatIP(ip: IP): string {
-  const value = ip.bytes.reduce((v, b) => (v << 8n) | BigInt(b), 0n);
-  return formatAddress({ family: ip.family, value });
+  if (ip.family === 4) return ip.bytes.join('.');
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((ip.bytes[i] as number) << 8) | (ip.bytes[i + 1] as number));
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart === -1) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
 /** The canonical spelling of an address, or undefined when Go would not parse it. */
