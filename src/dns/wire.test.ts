@@ -8,7 +8,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsMessage, ResourceRecord } from './message.ts';
-import { decodeMessage, decodeQuery, encodeQuery, encodeResponse, formatIPv6 } from './wire.ts';
+import { decodeMessage, decodeQuery, encodeQuery, encodeResponse, formatIPv6, typeNumber } from './wire.ts';
 
 const exec = promisify(execFile);
 
@@ -168,5 +168,21 @@ describe('formatIPv6 (inet_ntop, RFC 5952 4.2)', () => {
   it('compresses the first of two equal zero runs and leaves a single zero word', () => {
     expect(formatIPv6(bytes(0x2001, 0xdb8, 0, 0, 1, 0, 0, 1))).toBe('2001:db8::1:0:0:1');
     expect(formatIPv6(bytes(0x2001, 0xdb8, 0, 1, 1, 1, 1, 1))).toBe('2001:db8:0:1:1:1:1:1');
+  });
+});
+
+describe('record type numbers', () => {
+  // IANA: SVCB 64, HTTPS 65 (RFC 9460), URI 256 (RFC 7553); dns-packet has no names for them.
+  it('encodes HTTPS as type 65 and reads it back by name', () => {
+    const wire = encodeQuery({ name: 'example.com.', type: 'HTTPS' }, { id: 7 });
+    expect(wire.readUInt16BE(wire.length - 4)).toBe(65);
+    expect(decodeQuery(wire).question?.type).toBe('HTTPS');
+  });
+  it('knows names and TYPEnnn, and nothing else', () => {
+    expect(typeNumber('aaaa')).toBe(28);
+    expect(typeNumber('TYPE65534')).toBe(65534);
+    expect(typeNumber('URI')).toBe(256);
+    expect(typeNumber('FOO')).toBeUndefined();
+    expect(typeNumber('TYPE70000')).toBeUndefined();
   });
 });

@@ -37,7 +37,10 @@ export interface EdnsOptions {
 
 // dns-packet's type table and per-type RDATA codecs (not in its typings).
 const require = createRequire(import.meta.url);
-const packetTypes = require('dns-packet/types') as { toString(type: number): string };
+const packetTypes = require('dns-packet/types') as {
+  toString(type: number): string;
+  toType(name: string): number;
+};
 const rdataCodec = (require('dns-packet') as { record(type: string): { encode(data: unknown): Buffer } })
   .record;
 
@@ -87,15 +90,30 @@ function wireName(name: string): string {
 
 // --- type names -----------------------------------------------------------------------------------
 
+/** IANA type numbers dig knows by name but dns-packet does not (RFC 9460 SVCB/HTTPS, RFC 7553 URI). */
+const EXTRA_TYPES: Record<string, number> = { SVCB: 64, HTTPS: 65, URI: 256 };
+const EXTRA_NAMES = new Map(Object.entries(EXTRA_TYPES).map(([name, n]) => [n, name]));
+
 function presentType(type: string): string {
-  return type.startsWith('UNKNOWN_') ? `TYPE${type.slice('UNKNOWN_'.length)}` : type;
+  if (!type.startsWith('UNKNOWN_')) return type;
+  const n = Number(type.slice('UNKNOWN_'.length));
+  return EXTRA_NAMES.get(n) ?? `TYPE${n}`;
 }
 
-/** `TYPE65534` (RFC 3597) → dns-packet's name for that number (`UNKNOWN_65534` when it has none). */
-function wireType(type: string): string {
+/** The number of a record type given by name or as `TYPEnnn` (RFC 3597); undefined when unknown. */
+export function typeNumber(type: string): number | undefined {
   const upper = type.toUpperCase();
   const m = /^TYPE(\d+)$/.exec(upper);
-  return m ? packetTypes.toString(Number(m[1])) : upper;
+  if (m) return Number(m[1]) <= 0xffff ? Number(m[1]) : undefined;
+  const n = EXTRA_TYPES[upper] ?? packetTypes.toType(upper);
+  return n > 0 ? n : undefined;
+}
+
+/** A type name → dns-packet's name for its number (`UNKNOWN_65` for HTTPS, which it lacks). */
+function wireType(type: string): string {
+  const n = typeNumber(type);
+  if (n === undefined) throw new Error(`unknown record type '${type}'`);
+  return packetTypes.toString(n);
 }
 
 // --- RDATA: wire (as dns-packet decodes it) → presentation ----------------------------------------

@@ -17,6 +17,7 @@ import type { KubeObject } from '../cluster/types.ts';
 import { COMPARE_SWITCHES } from '../compare/index.ts';
 import { parseCorefile } from '../corefile/parse.ts';
 import { fqdn, type ResourceRecord } from '../dns/message.ts';
+import { typeNumber } from '../dns/wire.ts';
 import { InputError } from '../errors.ts';
 import type { Tool } from '../oracle/types.ts';
 import { parseZoneLines } from '../upstream/zone.ts';
@@ -408,7 +409,9 @@ class Reader {
 
   rrType(text: string, node: unknown): string {
     const type = text.toUpperCase();
-    if (!RR_TYPE.test(type)) this.fail(node, `'${text}' is not a record type (A, AAAA, SRV, PTR, TXT, …)`);
+    if (!RR_TYPE.test(type) || typeNumber(type) === undefined) {
+      this.fail(node, `'${text}' is not a record type (A, AAAA, SRV, PTR, TXT, … or TYPEnnn)`);
+    }
     return type;
   }
 

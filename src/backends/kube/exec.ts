@@ -51,13 +51,14 @@ function framed(key: string, command: string): string {
 
 function digCommand(search: boolean, name: string, type: string): string {
   const flags = search ? '+search +showsearch ' : '';
-  return `timeout ${RUN_TIMEOUT_S} dig ${flags}+tries=1 +time=2 ${shellQuote(name)} ${shellQuote(type)}`;
+  // Names go after `-q` / `--`, so that a name starting with `-` is asked, not read as an option.
+  return `timeout ${RUN_TIMEOUT_S} dig ${flags}+tries=1 +time=2 -t ${shellQuote(type)} -q ${shellQuote(name)}`;
 }
 
 function pingCommands(i: number, name: string, allowed: string[]): string {
   const q = shellQuote(name);
   return [
-    `out=$(timeout ${RUN_TIMEOUT_S} getent ahosts ${q}); resolved=$?`,
+    `out=$(timeout ${RUN_TIMEOUT_S} getent ahosts -- ${q}); resolved=$?`,
     framed(`${i}.resolve`, `[ -n "$out" ] && printf '%s\\n' "$out"; (exit $resolved)`),
     'if command -v ping >/dev/null 2>&1; then',
     '  send=1',
@@ -82,9 +83,9 @@ function command(tool: Tool, name: string, type: string | undefined): string {
     case 'dig-search':
       return digCommand(tool === 'dig-search', name, type ?? 'A');
     case 'host':
-      return `timeout ${RUN_TIMEOUT_S} host -W 2 -R 1 ${type ? `-t ${shellQuote(type)} ` : ''}${q}`;
+      return `timeout ${RUN_TIMEOUT_S} host -W 2 -R 1 ${type ? `-t ${shellQuote(type)} ` : ''}-- ${q}`;
     case 'getent':
-      return `timeout ${RUN_TIMEOUT_S} getent hosts ${q}`;
+      return `timeout ${RUN_TIMEOUT_S} getent hosts -- ${q}`;
     case 'musl':
       return `timeout ${RUN_TIMEOUT_S} ${MUSL_CLIENT_IN_POD} ${q}`;
     case 'ping':
@@ -114,7 +115,7 @@ export function wireScript(
   const parts = questions.map((q, i) =>
     framed(
       String(i),
-      `timeout ${RUN_TIMEOUT_S} dig @${server} +tries=1 +time=2 ${tcp ? '+tcp ' : ''}${shellQuote(q.name)} ${shellQuote(q.type)}`,
+      `timeout ${RUN_TIMEOUT_S} dig @${server} +tries=1 +time=2 ${tcp ? '+tcp ' : ''}-t ${shellQuote(q.type)} -q ${shellQuote(q.name)}`,
     ),
   );
   return `${parts.join('\n')}\n`;

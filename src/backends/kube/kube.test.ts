@@ -101,7 +101,7 @@ describe('exec batches', () => {
     expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
     // `getent` here is a stand-in printing its argument, so nothing is resolved.
     const script = batchScript([{ tool: 'getent', name: "x'; echo pwned; '" }], []).replace(
-      /timeout 10 getent hosts/g,
+      /timeout 10 getent hosts --/g,
       'printf "%s\\n"',
     );
     const out = execFileSync('sh', ['-s'], { input: script, encoding: 'utf8' });

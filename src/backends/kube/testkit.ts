@@ -432,8 +432,8 @@ fi
   script(
     join(tools, 'dig'),
     `#!/bin/sh
-q=""
-for a in "$@"; do case "$a" in +*|@*) ;; *) [ -z "$q" ] && q="$a" ;; esac; done
+q=""; prev=""
+for a in "$@"; do [ "$prev" = -q ] && q="$a"; prev="$a"; done
 q="\${q%.}"
 if [ -e "$FAKE_DIR/dig/$q" ]; then cat "$FAKE_DIR/dig/$q"; else cat "$FAKE_DIR/nxdomain.txt"; exit 0; fi
 `,
@@ -441,7 +441,8 @@ if [ -e "$FAKE_DIR/dig/$q" ]; then cat "$FAKE_DIR/dig/$q"; else cat "$FAKE_DIR/n
   script(
     join(tools, 'getent'),
     `#!/bin/sh
-if [ -e "$FAKE_DIR/getent/$2" ]; then cat "$FAKE_DIR/getent/$2"; else exit 2; fi
+[ "$2" = -- ] && name="$3" || name="$2"
+if [ -e "$FAKE_DIR/getent/$name" ]; then cat "$FAKE_DIR/getent/$name"; else exit 2; fi
 `,
   );
   script(

@@ -61,12 +61,22 @@ function inProbe(probe: ProbeNamespace, argv: string[]): Promise<Exec> {
   });
 }
 
+// Names go after `-q` / `--`, so that a name starting with `-` is asked, not read as an option.
 function digArgs(search: boolean, name: string, type: string): string[] {
-  return ['dig', ...(search ? ['+search', '+showsearch'] : []), '+tries=1', '+time=2', name, type];
+  return [
+    'dig',
+    ...(search ? ['+search', '+showsearch'] : []),
+    '+tries=1',
+    '+time=2',
+    '-t',
+    type,
+    '-q',
+    name,
+  ];
 }
 
 async function ping(probe: ProbeNamespace, name: string): Promise<ToolRun> {
-  const resolved = await inProbe(probe, ['getent', 'ahosts', name]);
+  const resolved = await inProbe(probe, ['getent', 'ahosts', '--', name]);
   const resolution = getentAhostsOutcome(resolved.stdout, resolved.exitCode);
   const foreign = resolution.addresses.find((a) => !probe.network.ownsAddress(a));
   if (resolution.status === 'ok' && foreign !== undefined) {
@@ -99,11 +109,20 @@ export async function runTool(
       return { outcome: digOutcome(run.stdout), stdout: run.stdout, exitCode: run.exitCode };
     }
     case 'host': {
-      const run = await inProbe(probe, ['host', '-W', '2', '-R', '1', ...(type ? ['-t', type] : []), name]);
+      const run = await inProbe(probe, [
+        'host',
+        '-W',
+        '2',
+        '-R',
+        '1',
+        ...(type ? ['-t', type] : []),
+        '--',
+        name,
+      ]);
       return { outcome: hostOutcome(run.stdout, run.exitCode), stdout: run.stdout, exitCode: run.exitCode };
     }
     case 'getent': {
-      const run = await inProbe(probe, ['getent', 'hosts', name]);
+      const run = await inProbe(probe, ['getent', 'hosts', '--', name]);
       return {
         outcome: getentHostsOutcome(run.stdout, run.exitCode),
         stdout: run.stdout,
