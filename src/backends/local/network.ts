@@ -35,6 +35,9 @@ const UPLINK_SLOTS = 64;
 /** `dnsc-<pid>r<random>` or `dnsc-<pid>r<random>-<n>`. */
 const OWNED_NAME = /^dnsc-(\d+)r[0-9a-z]+(?:-\d+)?$/;
 
+/** Locally administered unicast (the 0x02 bit), unique within our own namespace. */
+const BRIDGE_MAC = '02:64:6e:73:63:01';
+
 export type NetnsCapability = { ok: true } | { ok: false; reason: string };
 
 async function run(args: string[]): Promise<string> {
@@ -268,7 +271,9 @@ export async function createClusterNetwork(options: ClusterNetworkOptions): Prom
     await ip('-n', netns, 'link', 'set', 'lo', 'up');
     await ip('-n', netns, 'addr', 'add', `${clusterAddress}/30`, 'dev', 'uplink');
     await ip('-n', netns, 'link', 'set', 'uplink', 'up');
-    await ip('-n', netns, 'link', 'add', 'br0', 'type', 'bridge');
+    // A fixed address: a bridge otherwise takes the lowest MAC of its ports, which a new probe can
+    // change — older probes then hold a stale neighbour entry for the cluster DNS IP and time out.
+    await ip('-n', netns, 'link', 'add', 'br0', 'address', BRIDGE_MAC, 'type', 'bridge');
     await ip('-n', netns, 'link', 'set', 'br0', 'up');
     for (const dns of options.clusterDNS) {
       const extra = isIPv6(dns) ? ['nodad'] : [];
