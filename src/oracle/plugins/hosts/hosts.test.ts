@@ -82,9 +82,15 @@ describe('hosts inline, ttl, fallthrough (README)', () => {
     ]);
   });
 
-  it('for listed names, other types are NODATA since 1.14.7 but fall through before (hosts_test.go TestFallthroughUnsupportedType)', () => {
+  it('for listed names, other types are NODATA up to 1.14.4 and since 1.14.7, but fall through in 1.14.5–1.14.6 (hosts.go otherRecordsExist; #8193, #8282; hosts_test.go TestFallthroughUnsupportedType)', () => {
     const text = '. {\n  hosts /etc/hosts.test {\n    fallthrough\n  }\n  whoami TXT fromnext\n}';
     expect(harness(text, models, { files }).ask('example.org.', 'TXT').out.message.answer).toEqual([]);
+    // Live CoreDNS 1.12.4 and 1.14.2 answer a listed name's MX with NOERROR and no records.
+    for (const version of ['1.12.4', '1.14.2', '1.14.4']) {
+      const out = harness(text, models, { files, version }).ask('example.org.', 'TXT').out;
+      expect(out.message.rcode).toBe('NOERROR');
+      expect(out.message.answer).toEqual([]);
+    }
     expect(
       harness(text, models, { files, version: '1.14.6' }).ask('example.org.', 'TXT').out.message.answer[0]
         ?.data,

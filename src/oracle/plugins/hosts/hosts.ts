@@ -71,8 +71,12 @@ export const hostsPlugin: PluginModel = {
             answer = lookupHost(c, qname, 6).map((ip) => rr(qname, 'AAAA', ip));
             break;
           default: {
-            // Before 1.14.7 `fallthrough` passed every other type on; since then only with fallthrough_unsupported.
-            const passOn = versionAtLeast(v, '1.14.7') ? c.fallthroughUnsupported : true;
+            // Other types for a listed name: NOERROR, empty, up to 1.14.4 (otherRecordsExist); 1.14.5
+            // and 1.14.6 pass them on with `fallthrough` (commit faeb8ba6, #8193); since 1.14.7 only
+            // with fallthrough_unsupported (#8282).
+            const passOn = versionAtLeast(v, '1.14.7')
+              ? c.fallthroughUnsupported
+              : versionAtLeast(v, '1.14.5');
             if (passOn && fallsThrough(c, qname)) {
               ctx.explain(`hosts: ${req.type} is not served by hosts; fallthrough passes it on — ${SRC}`);
               return next(req);
