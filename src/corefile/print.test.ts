@@ -77,7 +77,7 @@ const corefile: fc.Arbitrary<Corefile> = fc
         .filter((k) => {
           const ids = k.zones.map((z) => `${k.scheme}://${z}:${k.port}`);
           if (ids.some((id) => seen.has(id))) return false;
-          ids.forEach((id) => seen.add(id));
+          for (const id of ids) seen.add(id);
           return true;
         });
       const directives = b.directives.filter((d) => d.name !== 'bind' && d.name !== 'view');

@@ -16,7 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClusterOptions } from '../../cluster/options.ts';
 import type { KubeObject } from '../../cluster/types.ts';
-import type { DnsMessage, Question } from '../../dns/message.ts';
+import type { Question } from '../../dns/message.ts';
 import { EnvironmentError } from '../../errors.ts';
 import type { Tool } from '../../oracle/types.ts';
 import { onCleanup } from '../../run/cleanup.ts';

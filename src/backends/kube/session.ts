@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { KubeObject } from '../../cluster/types.ts';
-import type { DnsMessage, Question } from '../../dns/message.ts';
+import type { Question } from '../../dns/message.ts';
 import { parseDig } from '../../probe/parsers/dig.ts';
 import type { BackendContext, CorefileInForce, LiveState, WireReply } from '../types.ts';
 import { applyObjects, deleteAndWait, objectKey, waitSettled } from './apply.ts';

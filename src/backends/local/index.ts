@@ -15,7 +15,7 @@ import { buildState } from '../../cluster/state.ts';
 import type { KubeObject } from '../../cluster/types.ts';
 import { parseCorefile } from '../../corefile/parse.ts';
 import { printCorefile } from '../../corefile/print.ts';
-import type { DnsMessage, Question } from '../../dns/message.ts';
+import type { Question } from '../../dns/message.ts';
 import { podHostname } from '../../oracle/client/hostname.ts';
 import { podHostsFile } from '../../oracle/client/hosts.ts';
 import { podResolvConf } from '../../oracle/client/resolv.ts';

@@ -213,7 +213,7 @@ function fromDns(search: SearchResult, types: string[], explain: string[]): Reso
   let canonical = qname;
   for (const [i, type] of types.entries()) {
     const reply = search.result.answers[i];
-    if (!reply || reply.rcode !== 'NOERROR') continue;
+    if (reply?.rcode !== 'NOERROR') continue;
     addresses.push(...addressesOf(reply.answer, qname, type));
     if (reply.answer.length) canonical = canonicalName(reply.answer, qname);
   }
