@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6, type Socket as TcpSocket, connect as tcpConnect } from 'node:net';
 import type { DnsMessage, Question } from '../dns/message.ts';
-import { decodeMessage, type EdnsOptions, encodeQuery, type WireMessage } from '../dns/wire.ts';
+import { decodeMessage, type EdnsOptions, encodeQuery, typeNumber, type WireMessage } from '../dns/wire.ts';
 
 export interface Server {
   address: string;
@@ -44,8 +44,9 @@ export interface WireFailure {
 
 const DEFAULTS = { timeoutMs: 2000, retries: 2, udpConcurrency: 64, tcpConcurrency: 4 };
 
+/** Types compare by number: `TYPE65` asked comes back as `HTTPS`. */
 function sameQuestion(a: Question, b: Question | undefined): boolean {
-  return b !== undefined && a.name === b.name && a.type.toUpperCase() === b.type.toUpperCase();
+  return b !== undefined && a.name === b.name && typeNumber(a.type) === typeNumber(b.type);
 }
 
 function abortError(signal: AbortSignal): Error {
