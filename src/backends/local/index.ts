@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { materialise } from '../../cluster/controlplane.ts';
 import type { ClusterOptions } from '../../cluster/options.ts';
 import { buildState } from '../../cluster/state.ts';
-import type { KubeObject } from '../../cluster/types.ts';
+import type { KubeObject, Pod } from '../../cluster/types.ts';
 import { parseCorefile } from '../../corefile/parse.ts';
 import { printCorefile } from '../../corefile/print.ts';
 import type { Question } from '../../dns/message.ts';
@@ -69,6 +69,21 @@ interface Site {
   /** Why pod-side probes cannot run, when there is no network. */
   noNetwork: string;
   probes: Map<string, { spec: string; probe: ProbeNamespace }>;
+}
+
+/** Pods given a probe namespace up front, per step; more are made on first use. */
+const EAGER_PROBES = 64;
+
+/** What a pod's probe namespace is made from: its IPs, hostname and kubelet's files. */
+function probeSpec(key: string, pod: Pod, options: ClusterOptions) {
+  const spec = {
+    key,
+    ips: pod.podIPs,
+    hostname: podHostname(pod, options).kernelHostname,
+    resolvConf: podResolvConf(pod, options).text,
+    hosts: podHostsFile(pod, options),
+  };
+  return { spec, fingerprint: JSON.stringify(spec) };
 }
 
 export class LocalBackend implements Backend {
@@ -214,6 +229,7 @@ export class LocalBackend implements Backend {
     if (!this.coredns) return;
     if (!this.coredns.running) throw new Error(`CoreDNS is not running: ${this.coredns.whyStopped()}`);
     await site.api.waitForWatchers(rv, { timeoutMs: CATCH_UP_TIMEOUT_MS, signal: this.ctx.signal });
+    if (site.network) await this.syncProbes(site, site.network);
   }
 
   async readState(): Promise<LiveState> {
@@ -241,7 +257,25 @@ export class LocalBackend implements Backend {
     return runTool(probe, tool, name, type);
   }
 
-  /** The probe namespace of `namespace/name`, made on first use from the pod as the API holds it. */
+  /**
+   * Probe namespaces follow the pods, as kubelet's sandboxes would: one per pod with its own IP
+   * (up to EAGER_PROBES, so that a ping to a peer reaches a real namespace), rebuilt when the pod's
+   * IPs or DNS files change, removed when the pod is gone. hostNetwork pods get theirs on first use.
+   */
+  private async syncProbes(site: Site, network: ClusterNetwork): Promise<void> {
+    const pods = new Map(buildState(site.api.objects()).pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+    for (const [key, known] of site.probes) {
+      const pod = pods.get(key);
+      if (!pod || probeSpec(key, pod, site.options).fingerprint !== known.spec) {
+        site.probes.delete(key);
+        await network.removeProbe(key);
+      }
+    }
+    const eager = [...pods].filter(([, p]) => !p.hostNetwork && p.podIPs.length > 0).slice(0, EAGER_PROBES);
+    for (const [key] of eager) await this.probeFor(site, network, key);
+  }
+
+  /** The probe namespace of `namespace/name`, from the pod as the API holds it now. */
   private async probeFor(
     site: Site,
     network: ClusterNetwork,
@@ -251,20 +285,12 @@ export class LocalBackend implements Backend {
     const pod = buildState(site.api.objects()).pods.find((p) => p.namespace === namespace && p.name === name);
     if (!pod) return { skipped: `no pod ${key} in the cluster` };
     if (pod.podIPs.length === 0) return { skipped: `pod ${key} has no IP to probe from` };
-    const spec = {
-      key,
-      ips: pod.podIPs,
-      hostname: podHostname(pod, site.options).kernelHostname,
-      resolvConf: podResolvConf(pod, site.options).text,
-      hosts: podHostsFile(pod, site.options),
-    };
-    const fingerprint = JSON.stringify(spec);
+    const { spec, fingerprint } = probeSpec(key, pod, site.options);
     const known = site.probes.get(key);
+    if (known?.spec === fingerprint) return known.probe;
     if (known) {
-      if (known.spec === fingerprint) return known.probe;
-      return {
-        skipped: `pod ${key} changed since its probe namespace was made (IPs or DNS files); not rebuilt`,
-      };
+      site.probes.delete(key);
+      await network.removeProbe(key);
     }
     const probe = await network.addProbe(spec);
     site.probes.set(key, { spec: fingerprint, probe });

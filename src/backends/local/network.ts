@@ -184,6 +184,14 @@ export class ClusterNetwork {
     return probe;
   }
 
+  /** Removes one probe namespace (its pod changed or is gone); its key may be added again. */
+  async removeProbe(key: string): Promise<void> {
+    const probe = this.probes.get(key);
+    if (!probe) return;
+    this.probes.delete(key);
+    await removeNamespace(probe.netns);
+  }
+
   /** Removes every namespace, veth, route and /etc/netns entry of this run. Safe to call twice. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
