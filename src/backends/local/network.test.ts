@@ -108,6 +108,14 @@ describe.skipIf(reason !== '')('cluster network with a real CoreDNS', () => {
     });
   });
 
+  it('removeProbe() takes one pod away: its namespace and /etc/netns entry go, its IP is no longer ours', async () => {
+    const gone = await addPod(network, pod({ name: 'gone', podIP: '10.244.9.9', podIPs: ['10.244.9.9'] }));
+    expect(network.ownsAddress('10.244.9.9')).toBe(true);
+    await network.removeProbe(gone.key);
+    expect(network.ownsAddress('10.244.9.9')).toBe(false);
+    expect(leftovers([gone.netns], network.uplink).filter((l) => !l.includes(network.uplink))).toEqual([]);
+  });
+
   it('destroy() leaves no namespace, veth, route or /etc/netns entry', async () => {
     const names = [network.netns, ...[...network.probes.values()].map((p) => p.netns)];
     expect(leftovers(names, network.uplink).length).toBeGreaterThan(0);
