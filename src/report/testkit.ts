@@ -2,14 +2,9 @@
  * A hand-built run for the report and diff tests: every verdict, a wire and a tool probe, a variant
  * that did not run, and text that needs escaping. Differences are written out by hand.
  */
-import { readFileSync } from 'node:fs';
+import { KUBEADM_COREFILE } from '../corefile/testkit.ts';
 import type { DnsMessage, ResourceRecord } from '../dns/message.ts';
 import { type QueryResult, RUN_FORMAT, type RunResult } from '../run/result.ts';
-
-export const KIND_COREFILE = readFileSync(
-  new URL('../../scenarios/corefiles/kind-default.Corefile', import.meta.url),
-  'utf8',
-);
 
 const rr = (name: string, ttl: number, type: string, data: string): ResourceRecord => ({
   name,
@@ -168,8 +163,8 @@ export function fixtureRun(): RunResult {
           {
             name: 'kind-default',
             corednsVersion: '1.14.7',
-            corefile: KIND_COREFILE,
-            corefileAsRun: KIND_COREFILE.replace('forward . /etc/resolv.conf', 'forward . 127.0.0.1:5300'),
+            corefile: KUBEADM_COREFILE,
+            corefileAsRun: KUBEADM_COREFILE.replace('forward . /etc/resolv.conf', 'forward . 127.0.0.1:5300'),
             rewrites: [
               {
                 line: 13,
@@ -213,8 +208,8 @@ export function fixtureRun(): RunResult {
           {
             name: 'kind-default',
             corednsVersion: '1.11.3',
-            corefile: KIND_COREFILE,
-            corefileAsRun: KIND_COREFILE,
+            corefile: KUBEADM_COREFILE,
+            corefileAsRun: KUBEADM_COREFILE,
             rewrites: [],
             states: [],
             steps: [{ name: 'initial', queries: [{ ...structuredClone(PASS), id: 'quiet/web' }] }],

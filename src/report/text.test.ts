@@ -1,9 +1,9 @@
 /** Corefile lines named by the oracle's reasons, and the side-by-side view. */
 import { describe, expect, it } from 'vitest';
-import { KIND_COREFILE } from './testkit.ts';
+import { KUBEADM_COREFILE } from '../corefile/testkit.ts';
 import { involvedCorefileLines, sideBySide } from './text.ts';
 
-const lines = (explain: string[]) => involvedCorefileLines(KIND_COREFILE, explain).map((l) => l.line);
+const lines = (explain: string[]) => involvedCorefileLines(KUBEADM_COREFILE, explain).map((l) => l.line);
 
 describe('involvedCorefileLines (kind-default.Corefile)', () => {
   it('takes a named directive with its block and the server block key', () => {
