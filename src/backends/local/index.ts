@@ -69,6 +69,8 @@ interface Site {
   /** Why pod-side probes cannot run, when there is no network. */
   noNetwork: string;
   probes: Map<string, { spec: string; probe: ProbeNamespace }>;
+  /** The pods the API holds, by `namespace/name`; rebuilt by apply(). */
+  pods: Map<string, Pod>;
 }
 
 /** Pods given a probe namespace up front, per step; more are made on first use. */
@@ -144,7 +146,17 @@ export class LocalBackend implements Backend {
     const api = await ApiServer.start({ host, log: this.debug });
     const upstream = await FakeUpstream.start({ host, log: this.debug });
     const kubeconfig = await writeKubeconfig(dir, api.url);
-    this.site = { options, dir, api, upstream, kubeconfig, network, noNetwork, probes: new Map() };
+    this.site = {
+      options,
+      dir,
+      api,
+      upstream,
+      kubeconfig,
+      network,
+      noNetwork,
+      probes: new Map(),
+      pods: new Map(),
+    };
     this.unregisterSite = onCleanup(() => this.teardown());
     this.unregisterDir = unregisterDir;
     this.ctx.log(
@@ -226,6 +238,7 @@ export class LocalBackend implements Backend {
   async apply(objects: KubeObject[]): Promise<void> {
     const site = this.need();
     const rv = site.api.setObjects(materialise(objects, site.options));
+    site.pods = new Map(buildState(site.api.objects()).pods.map((p) => [`${p.namespace}/${p.name}`, p]));
     if (!this.coredns) return;
     if (!this.coredns.running) throw new Error(`CoreDNS is not running: ${this.coredns.whyStopped()}`);
     await site.api.waitForWatchers(rv, { timeoutMs: CATCH_UP_TIMEOUT_MS, signal: this.ctx.signal });
@@ -263,15 +276,16 @@ export class LocalBackend implements Backend {
    * IPs or DNS files change, removed when the pod is gone. hostNetwork pods get theirs on first use.
    */
   private async syncProbes(site: Site, network: ClusterNetwork): Promise<void> {
-    const pods = new Map(buildState(site.api.objects()).pods.map((p) => [`${p.namespace}/${p.name}`, p]));
     for (const [key, known] of site.probes) {
-      const pod = pods.get(key);
+      const pod = site.pods.get(key);
       if (!pod || probeSpec(key, pod, site.options).fingerprint !== known.spec) {
         site.probes.delete(key);
         await network.removeProbe(key);
       }
     }
-    const eager = [...pods].filter(([, p]) => !p.hostNetwork && p.podIPs.length > 0).slice(0, EAGER_PROBES);
+    const eager = [...site.pods]
+      .filter(([, p]) => !p.hostNetwork && p.podIPs.length > 0)
+      .slice(0, EAGER_PROBES);
     for (const [key] of eager) await this.probeFor(site, network, key);
   }
 
@@ -281,8 +295,7 @@ export class LocalBackend implements Backend {
     network: ClusterNetwork,
     key: string,
   ): Promise<ProbeNamespace | { skipped: string }> {
-    const [namespace, name] = key.split('/');
-    const pod = buildState(site.api.objects()).pods.find((p) => p.namespace === namespace && p.name === name);
+    const pod = site.pods.get(key);
     if (!pod) return { skipped: `no pod ${key} in the cluster` };
     if (pod.podIPs.length === 0) return { skipped: `pod ${key} has no IP to probe from` };
     const { spec, fingerprint } = probeSpec(key, pod, site.options);
