@@ -32,7 +32,14 @@ export interface QueryResult {
   /** The oracle's prediction (for tools: the wire prediction of the name that should answer). */
   expected: { message?: DnsMessage; prediction?: Prediction; tool?: ToolOutcome & { explain: string[] } };
   /** What was observed; several entries when asked more than once (unstable detection). */
-  live: { message?: DnsMessage; tool?: ToolOutcome; stdout?: string; error?: string }[];
+  live: {
+    message?: DnsMessage;
+    /** Set when a truncated UDP reply was asked again over TCP and this is that answer. */
+    transport?: 'tcp';
+    tool?: ToolOutcome;
+    stdout?: string;
+    error?: string;
+  }[];
   verdict: Verdict;
   differences: Difference[];
   rules: RuleName[];

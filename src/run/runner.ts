@@ -8,7 +8,7 @@ import { buildState, indexState } from '../cluster/state.ts';
 import type { ClusterIndex } from '../cluster/types.ts';
 import { type Comparison, compareTool, compareWire } from '../compare/index.ts';
 import { parseCorefile } from '../corefile/parse.ts';
-import type { DnsMessage, Question } from '../dns/message.ts';
+import type { Question } from '../dns/message.ts';
 import { InputError } from '../errors.ts';
 import { predictTool } from '../oracle/client/tools.ts';
 import { createOracle, type Oracle } from '../oracle/predict.ts';
@@ -131,12 +131,7 @@ async function runStep(
       deviation: deviationFor(plan, q),
     });
     Object.assign(r, comparison(cmp));
-    if (
-      asked.retriedOverTcp.size > 0 &&
-      r.live.some((l) => l.message && asked.retriedOverTcp.has(l.message))
-    ) {
-      r.rules = [...r.rules, 'udp-truncated-asked-over-tcp'];
-    }
+    if (r.live.some((l) => l.transport === 'tcp')) r.rules = [...r.rules, 'udp-truncated-asked-over-tcp'];
   };
   const again: number[] = [];
   wire.forEach((q, i) => {
@@ -145,7 +140,7 @@ async function runStep(
       probe: { kind: 'wire', transport: 'udp' },
       query: { name: q.name, type: q.type },
       expected: { prediction: oracle.predict({ name: q.name, type: q.type, port: 53 }) },
-      live: [asked.replies[i]!],
+      live: [asked[i]!],
       verdict: 'pass',
       differences: [],
       rules: [],
@@ -162,8 +157,7 @@ async function runStep(
     );
     again.forEach((i, k) => {
       const r = results.get(wire[i]!)!;
-      r.live.push(repeat.replies[k]!);
-      for (const m of repeat.retriedOverTcp) asked.retriedOverTcp.add(m);
+      r.live.push(repeat[k]!);
       judge(wire[i]!, r);
     });
   }
@@ -227,33 +221,26 @@ function kubeDnsAddresses(index: ClusterIndex): string[] {
     .flatMap((slice) => slice.endpoints.flatMap((e) => e.addresses));
 }
 
+type LiveReply = QueryResult['live'][number];
+
 /**
  * Questions over UDP; a truncated reply (TC) is asked again over TCP, as dig and the stub resolvers
  * do, and that answer is the one compared.
  */
-async function askWire(
-  backend: Backend,
-  questions: Question[],
-): Promise<{ replies: { message?: DnsMessage; error?: string }[]; retriedOverTcp: Set<DnsMessage> }> {
+async function askWire(backend: Backend, questions: Question[]): Promise<LiveReply[]> {
   const udp = await backend.queryWire(questions, 'udp');
-  const replies = udp.map((r) => ('error' in r ? { error: r.error } : { message: r }));
+  const replies: LiveReply[] = udp.map((r) => ('error' in r ? { error: r.error } : { message: r }));
   const truncated = replies.flatMap((r, i) => (r.message?.flags.tc ? [i] : []));
-  const retriedOverTcp = new Set<DnsMessage>();
-  if (truncated.length > 0) {
-    const tcp = await backend.queryWire(
-      truncated.map((i) => questions[i]!),
-      'tcp',
-    );
-    truncated.forEach((i, k) => {
-      const r = tcp[k]!;
-      if ('error' in r) replies[i] = { error: r.error };
-      else {
-        replies[i] = { message: r };
-        retriedOverTcp.add(r);
-      }
-    });
-  }
-  return { replies, retriedOverTcp };
+  if (truncated.length === 0) return replies;
+  const tcp = await backend.queryWire(
+    truncated.map((i) => questions[i]!),
+    'tcp',
+  );
+  truncated.forEach((i, k) => {
+    const r = tcp[k]!;
+    replies[i] = 'error' in r ? { error: r.error, transport: 'tcp' } : { message: r, transport: 'tcp' };
+  });
+  return replies;
 }
 
 function deviationFor(plan: ScenarioPlan, q: PlannedQuery): { reason: string } | undefined {

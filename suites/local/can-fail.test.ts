@@ -1,7 +1,8 @@
 /**
  * The harness can fail: a wrong prediction, and a CoreDNS running another Corefile than the one
  * predicted for, each end in the right difference in the report. The live side is the real
- * CoreDNS on the local backend; only what the oracle is told is changed.
+ * CoreDNS on the local backend; only what the oracle is told is changed. Also here: the runner's
+ * TCP re-ask of a truncated UDP reply.
  */
 
 import { readFileSync } from 'node:fs';
@@ -71,7 +72,7 @@ async function runWith(backend: Backend) {
 }
 
 /** The real backend, with one thing changed on its way to or from the harness. */
-function altered(change: Partial<Pick<Backend, 'readState' | 'setCorefile'>>): Backend {
+function altered(change: Partial<Pick<Backend, 'readState' | 'setCorefile' | 'queryWire'>>): Backend {
   return new Proxy(local, {
     get(target, prop, receiver) {
       const own = change[prop as keyof typeof change];
@@ -121,5 +122,26 @@ describe('the harness can fail', () => {
     // kubernetes `ttl` sets the record TTL; cache 30 does not raise it (reference §6.4, §8.1).
     expect(ttl).toMatchObject({ expected: '30', live: '10' });
     expect(markdown).toMatch(/ttl/i);
+  }, 60_000);
+
+  it('a truncated UDP reply is asked again over TCP, and that answer is the one compared', async () => {
+    const transports: string[] = [];
+    const backend = altered({
+      queryWire: async (questions, transport) => {
+        transports.push(transport);
+        const replies = await local.queryWire(questions, transport);
+        // As CoreDNS does when an answer does not fit: TC set, records dropped (RFC 1035 §4.2.1).
+        return transport === 'tcp'
+          ? replies
+          : replies.map((r) =>
+              'error' in r ? r : { ...r, flags: { ...r.flags, tc: true }, answer: [], additional: [] },
+            );
+      },
+    });
+    const { q } = await runWith(backend);
+    expect(transports).toEqual(['udp', 'tcp']);
+    expect(q.verdict).toBe('pass');
+    expect(q.live[0]?.transport).toBe('tcp');
+    expect(q.rules).toContain('udp-truncated-asked-over-tcp');
   }, 60_000);
 });
