@@ -70,5 +70,7 @@ export interface Backend {
   queryWire(questions: Question[], transport: 'udp' | 'tcp'): Promise<WireReply[]>;
   /** A tool inside a probe pod; undefined with a reason when this backend cannot run it here. */
   runTool(pod: string, tool: Tool, name: string, type: string): Promise<ToolRun | { skipped: string }>;
+  /** What identifies this backend's cluster in the run JSON (API endpoint, kind cluster, context…). */
+  details(): Record<string, string>;
   teardown(): Promise<void>;
 }

@@ -71,7 +71,6 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
   try {
     result = await runScenarios(plans, {
       backend,
-      backendDetails: { reportDir },
       dnsconformVersion: packageVersion(),
       log,
       signal: ctx.signal,

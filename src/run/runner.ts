@@ -26,7 +26,6 @@ import {
 
 export interface RunOptions {
   backend: Backend;
-  backendDetails: Record<string, string>;
   dnsconformVersion: string;
   /** Progress lines (stderr in the CLI). */
   log: (line: string) => void;
@@ -45,7 +44,7 @@ export async function runScenarios(plans: ScenarioPlan[], opts: RunOptions): Pro
     dnsconform: opts.dnsconformVersion,
     startedAt,
     finishedAt: new Date().toISOString(),
-    backend: { name: opts.backend.name, details: opts.backendDetails },
+    backend: { name: opts.backend.name, details: opts.backend.details() },
     scenarios,
     summary: summarise(scenarios),
   };

@@ -62,7 +62,6 @@ function plan(): ScenarioPlan {
 async function runWith(backend: Backend) {
   const result = await runScenarios([plan()], {
     backend,
-    backendDetails: {},
     dnsconformVersion: 'test',
     log: (l) => log.push(l),
     signal: controller.signal,

@@ -30,7 +30,6 @@ describe('bundled scenarios on the local backend', () => {
       const plan = planScenario(loadScenario(file), [DEFAULT_COREDNS_VERSION]);
       const result = await runScenarios([plan], {
         backend,
-        backendDetails: {},
         dnsconformVersion: 'test',
         log: (l) => lines.push(l),
         signal: controller.signal,
